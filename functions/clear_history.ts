@@ -1,0 +1,12 @@
+import { OK } from "../lib/http/answer.js";
+import { endpoint } from "../lib/http/endpoint.js";
+import { peerId } from "../lib/http/fields.js";
+import { clearHistory } from "../lib/im/history.js";
+import { authenticate } from "../lib/im/session.js";
+
+
+export const handler = endpoint(async ({ params }) => {
+  const other = peerId(params);
+  await clearHistory(await authenticate(params), other);
+  return OK;
+});

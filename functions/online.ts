@@ -1,0 +1,24 @@
+import { endpoint } from "../lib/http/endpoint.js";
+import { idList, LIMITS, optionalShow, optionalText, type Params, requiredDomain, requiredId, requiredText } from "../lib/http/fields.js";
+import { goOnline, type Identity } from "../lib/im/online.js";
+
+function identityOf(params: Params): Identity {
+  if (params.username !== undefined && params.username !== "") {
+    return { kind: "agent", username: requiredId(params, "username"), password: requiredText(params, "password", 256) };
+  }
+  return {
+    kind: "visitor",
+    visitorToken: optionalText(params, "visitor_token", LIMITS.token),
+    nick: optionalText(params, "nick", LIMITS.nick),
+  };
+}
+
+export const handler = endpoint(async ({ params, url }) =>
+  goOnline({
+    domain: requiredDomain(params),
+    identity: identityOf(params),
+    show: optionalShow(params) ?? "available",
+    buddyIds: idList(params, "buddy_ids", 100),
+    server: url("/webim/packets"),
+  }),
+);

@@ -1,0 +1,11 @@
+import { NotAuthorized } from "../lib/http/errors.js";
+import { endpoint } from "../lib/http/endpoint.js";
+import { poll, pollWait } from "../lib/im/packets.js";
+import { findTicket } from "../lib/im/session.js";
+
+export const handler = endpoint(async ({ params, remainingMs }) => {
+  const found = await findTicket(params);
+  if (found.state === "unknown") throw new NotAuthorized();
+  if (found.state === "ended") return { status: "stopped" };
+  return poll(found.ticket, { waitMs: pollWait(remainingMs()) });
+});

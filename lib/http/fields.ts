@@ -1,0 +1,94 @@
+/**
+ * One rule per kind of parameter (DESIGN.md, "Bad input"). A broken rule throws a BadRequest
+ * that names the field, before anything is read or written.
+ */
+import { BadRequest } from "./errors.js";
+
+export type Params = Readonly<Record<string, string>>;
+
+export const SHOWS = ["available", "away", "chat", "dnd", "invisible"] as const;
+export type Show = (typeof SHOWS)[number];
+
+export const LIMITS = { id: 64, nick: 64, body: 4000, style: 200, domain: 253, ticket: 64, token: 512 } as const;
+
+/** Printable ASCII without `#` (the key separator) or `,` (the list separator). */
+const ID_PATTERN = /^[\x21-\x22\x24-\x2b\x2d-\x7e]+$/;
+const DOMAIN_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function optionalText(params: Params, name: string, max: number): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === "") return undefined;
+  if (value.length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
+  return value;
+}
+
+export function requiredText(params: Params, name: string, max: number): string {
+  const value = optionalText(params, name, max);
+  if (value === undefined) throw new BadRequest(`${name} is required`);
+  return value;
+}
+
+export function checkId(name: string, value: string): string {
+  if (value.length > LIMITS.id) throw new BadRequest(`${name} is longer than ${LIMITS.id} characters`);
+  if (!ID_PATTERN.test(value)) throw new BadRequest(`${name} must be printable ASCII without spaces, '#' or ','`);
+  return value;
+}
+
+export function requiredId(params: Params, name: string): string {
+  return checkId(name, requiredText(params, name, Number.MAX_SAFE_INTEGER));
+}
+
+/** A comma list of ids, at most `max` of them, duplicates dropped. */
+export function idList(params: Params, name: string, max: number): string[] {
+  const raw = params[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  const ids = [...new Set(raw.split(",").map((id) => id.trim()).filter((id) => id !== ""))];
+  if (ids.length > max) throw new BadRequest(`${name} lists more than ${max} ids`);
+  return ids.map((id) => checkId(name, id));
+}
+
+export function requiredDomain(params: Params): string {
+  const domain = requiredText(params, "domain", LIMITS.domain).toLowerCase();
+  if (!DOMAIN_PATTERN.test(domain)) throw new BadRequest("domain must be a host name such as example.com");
+  return domain;
+}
+
+export function optionalShow(params: Params): Show | undefined {
+  const value = optionalText(params, "show", 16);
+  if (value === undefined) return undefined;
+  if (!(SHOWS as readonly string[]).includes(value)) throw new BadRequest(`show must be one of ${SHOWS.join(", ")}`);
+  return value as Show;
+}
+
+/** The only conversation type of the customer-service protocol. */
+export function unicastType(params: Params): "unicast" {
+  const value = requiredText(params, "type", 16);
+  if (value !== "unicast") throw new BadRequest("type must be unicast");
+  return value;
+}
+
+export function optionalInteger(params: Params, name: string, min: number, max: number): number | undefined {
+  const raw = optionalText(params, name, 20);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function requiredInteger(params: Params, name: string, min: number, max: number): number {
+  const value = optionalInteger(params, name, min, max);
+  if (value === undefined) throw new BadRequest(`${name} is required`);
+  return value;
+}
+
+/** The other side of a conversation: `id`, or the seed table's `ids` (a typo every client ignores). */
+export function peerId(params: Params): string {
+  if (params.id === undefined && params.ids !== undefined) {
+    const [first, ...rest] = idList(params, "ids", 1);
+    if (first === undefined || rest.length > 0) throw new BadRequest("id is required");
+    return first;
+  }
+  return requiredId(params, "id");
+}

@@ -1,0 +1,20 @@
+/**
+ * SDK errors become domain errors here, so nothing above `lib/store` knows the SDK.
+ */
+import { TooManyRequests } from "../http/errors.js";
+
+const THROTTLED = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
+
+export function isConditionFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+/** Runs one store call; throttling (after the SDK's own retries) becomes 429, anything else stays internal. */
+export async function storeCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Error && THROTTLED.has(error.name)) throw new TooManyRequests();
+    throw error;
+  }
+}

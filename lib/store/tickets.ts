@@ -1,0 +1,98 @@
+/** Tickets: one item per open browser session, found by the SHA-256 of the ticket. */
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, db } from "./client.js";
+import { isConditionFailed, storeCall } from "./errors.js";
+import { keys } from "./keys.js";
+
+export type Role = "visitor" | "agent" | "member";
+
+export interface TicketRecord {
+  ticketHash: string;
+  domain: string;
+  userId: string;
+  role: Role;
+  nick: string;
+  picUrl?: string;
+  /** Inbox events at or before this sort key have been settled for this ticket (lib/im/cursor.ts). */
+  cursor: string;
+  /** Sort keys after `cursor` already handed to this ticket. */
+  delivered: string[];
+  createdAt: number;
+  lastSeen: number;
+  /** Epoch seconds: the ticket is dead after this (checked in code; DynamoDB TTL only cleans up). */
+  expires: number;
+  endedAt?: number;
+}
+
+const LIVE = "attribute_exists(pk) AND attribute_not_exists(endedAt)";
+
+export async function putTicket(ticket: TicketRecord, store: Db = db()): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.ticket(ticket.ticketHash), ...ticket } })),
+  );
+}
+
+export async function getTicket(ticketHash: string, store: Db = db()): Promise<TicketRecord | undefined> {
+  const { Item } = await storeCall(() =>
+    // Strongly consistent: a ticket is used the moment `online` hands it out.
+    store.doc.send(new GetCommand({ TableName: store.table, Key: keys.ticket(ticketHash), ConsistentRead: true })),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, ...ticket } = Item;
+  return ticket as TicketRecord;
+}
+
+/** Ends a ticket; false when it was already ended or never existed. */
+export async function endTicket(ticketHash: string, now: number, store: Db = db()): Promise<boolean> {
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.ticket(ticketHash),
+          UpdateExpression: "SET endedAt = :now",
+          ConditionExpression: LIVE,
+          ExpressionAttributeValues: { ":now": now },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+export interface TicketProgress {
+  cursor: string;
+  delivered: string[];
+  lastSeen: number;
+  expires: number;
+}
+
+/** Records what a poll handed out; false when the ticket ended meanwhile. */
+export async function advanceTicket(ticketHash: string, progress: TicketProgress, store: Db = db()): Promise<boolean> {
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.ticket(ticketHash),
+          UpdateExpression: "SET #cursor = :cursor, delivered = :delivered, lastSeen = :lastSeen, expires = :expires",
+          ConditionExpression: LIVE,
+          ExpressionAttributeNames: { "#cursor": "cursor" },
+          ExpressionAttributeValues: {
+            ":cursor": progress.cursor,
+            ":delivered": progress.delivered,
+            ":lastSeen": progress.lastSeen,
+            ":expires": progress.expires,
+          },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
