@@ -74,6 +74,8 @@ export function readParams(event: APIGatewayProxyEventV2): Params {
 /** The request's origin (scheme and host), for URLs the answer hands back to the client. */
 export function requestBaseUrl(event: APIGatewayProxyEventV2): string {
   const host = header(event, "x-forwarded-host") ?? header(event, "host") ?? event.requestContext.domainName;
-  const proto = header(event, "x-forwarded-proto")?.split(",")[0]?.trim() ?? "https";
+  // API Gateway always says how the client came in; a local stack without a proxy is plain HTTP.
+  const loopback = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
+  const proto = header(event, "x-forwarded-proto")?.split(",")[0]?.trim() ?? (loopback ? "http" : "https");
   return `${proto}://${host}`;
 }

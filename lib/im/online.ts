@@ -16,7 +16,7 @@ import { putTicket, type Role } from "../store/tickets.js";
 import { touchUser } from "../store/users.js";
 import { type BuddyInfo, buddiesByIds, siteAgents } from "./buddies.js";
 import { SETTLE_MS } from "./cursor.js";
-import { requireSite } from "./directory.js";
+import { agentsOf, requireSite } from "./directory.js";
 
 export type Identity =
   | { kind: "agent"; username: string; password: string }
@@ -133,7 +133,8 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
   const wanted = [...new Set([...request.buddyIds, ...newMessages.map((message) => message.from)])];
   let buddies: BuddyInfo[];
   if (person.role === "agent") {
-    buddies = await buddiesByIds(viewer, wanted, now);
+    const colleagues = (await agentsOf(domain)).map((agent) => agent.id);
+    buddies = await buddiesByIds(viewer, [...new Set([...wanted, ...colleagues])], now);
   } else {
     const agents = await siteAgents(viewer, now);
     const listed = new Set(agents.map((agent) => agent.id));

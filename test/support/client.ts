@@ -1,0 +1,134 @@
+/**
+ * A small WebIM client for the integration tests: real HTTP to the local stack, in the three
+ * ways the protocol allows parameters to travel.
+ */
+export type Encoding = "form" | "json" | "query";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The JSON value of the answer (unwrapped from JSONP when there was a callback). */
+  body: unknown;
+}
+
+export type Params = Record<string, string | number | boolean | undefined>;
+
+function clean(params: Params): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
+}
+
+function parse(text: string): unknown {
+  const jsonp = /^\/\*\*\/ [\w$.]+\(([\s\S]*)\);$/.exec(text);
+  const payload = jsonp ? jsonp[1] ?? "" : text;
+  if (payload === "ok") return "ok";
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
+export class WebimClient {
+  constructor(readonly baseUrl: string) {}
+
+  async call(endpoint: string, params: Params, encoding: Encoding = "form", init: RequestInit = {}): Promise<Reply> {
+    const values = clean(params);
+    let url = `${this.baseUrl}/webim/${endpoint}`;
+    let request: RequestInit = { method: "POST", ...init };
+    if (encoding === "query") {
+      url += `?${new URLSearchParams(values)}`;
+      request = { method: "GET", ...init };
+    } else if (encoding === "json") {
+      request.body = JSON.stringify(values);
+      request.headers = { "Content-Type": "application/json", ...init.headers };
+    } else {
+      request.body = new URLSearchParams(values).toString();
+      request.headers = { "Content-Type": "application/x-www-form-urlencoded", ...init.headers };
+    }
+    const response = await fetch(url, request);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, body: parse(text) };
+  }
+
+  /** A call that must succeed; its JSON answer. */
+  async ok<T = unknown>(endpoint: string, params: Params, encoding: Encoding = "form"): Promise<T> {
+    const reply = await this.call(endpoint, params, encoding);
+    if (reply.status !== 200) throw new Error(`${endpoint} answered ${reply.status}: ${reply.text}`);
+    return reply.body as T;
+  }
+}
+
+export interface LogItem {
+  type: string;
+  from: string;
+  to: string;
+  nick: string;
+  body: string;
+  style?: string;
+  timestamp: number;
+}
+
+export interface OnlineAnswer {
+  success: true;
+  server_time: number;
+  user: { id: string; nick: string; show: string; visitor_token?: string };
+  connection: { domain: string; ticket: string; server: string };
+  buddies: { id: string; nick: string; presence: string; show: string }[];
+  new_messages: LogItem[];
+}
+
+export interface Packets {
+  status: string;
+  messages?: LogItem[];
+  presences?: unknown[];
+  statuses?: unknown[];
+}
+
+/** One browser tab of one user. */
+export class Tab {
+  constructor(
+    readonly client: WebimClient,
+    readonly session: OnlineAnswer,
+  ) {}
+
+  get id(): string {
+    return this.session.user.id;
+  }
+
+  get ticket(): string {
+    return this.session.connection.ticket;
+  }
+
+  send(to: string, body: string, extra: Params = {}) {
+    return this.client.ok("message", { ticket: this.ticket, domain: "localhost", type: "unicast", to, body, ...extra });
+  }
+
+  history(id: string, extra: Params = {}) {
+    return this.client.ok<LogItem[]>("history", { ticket: this.ticket, id, type: "unicast", ...extra }, "query");
+  }
+
+  async poll(): Promise<Packets> {
+    const reply = await fetch(`${this.session.connection.server}?${new URLSearchParams({ domain: "localhost", ticket: this.ticket })}`);
+    return JSON.parse(await reply.text()) as Packets;
+  }
+
+  /** Polls until `count` messages arrived or the polls ran out; bounded, never loops forever. */
+  async receive(count: number, polls = 5): Promise<LogItem[]> {
+    const messages: LogItem[] = [];
+    for (let i = 0; i < polls && messages.length < count; i++) {
+      const packets = await this.poll();
+      messages.push(...(packets.messages ?? []));
+    }
+    return messages;
+  }
+}
+
+export async function visitor(client: WebimClient, params: Params = {}): Promise<Tab> {
+  return new Tab(client, await client.ok<OnlineAnswer>("online", { domain: "localhost", ...params }));
+}
+
+export async function agent(client: WebimClient, username: "alice" | "bob", params: Params = {}): Promise<Tab> {
+  const password = `${username}-demo`;
+  return new Tab(client, await client.ok<OnlineAnswer>("online", { domain: "localhost", username, password, ...params }));
+}
