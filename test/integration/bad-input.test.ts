@@ -1,0 +1,145 @@
+import { describe, expect, inject, it } from "vitest";
+import { agent, type Params, visitor, WebimClient } from "../support/client.js";
+import { storedMessages } from "../support/table.js";
+
+const client = new WebimClient(inject("baseUrl"));
+
+async function expectError(endpoint: string, params: Params, status: number, error_msg: string) {
+  const reply = await client.call(endpoint, params);
+  expect(reply.status).toBe(status);
+  expect(reply.body).toEqual({ success: false, error_msg });
+  // The same error travels inside a JSONP answer with status 200.
+  const jsonp = await client.call(endpoint, { ...params, callback: "cb" }, "query");
+  expect(jsonp.status).toBe(200);
+  expect(jsonp.body).toEqual({ success: false, error_msg });
+}
+
+describe("bad input gets a clear error and stores nothing", () => {
+  it("names each missing field of message", async () => {
+    const guest = await visitor(client);
+    const full = { ticket: guest.ticket, type: "unicast", to: "alice", body: "hi" };
+
+    await expectError("message", { ...full, to: undefined }, 400, "to is required");
+    await expectError("message", { ...full, body: undefined }, 400, "body is required");
+    await expectError("message", { ...full, type: undefined }, 400, "type is required");
+    await expectError("message", { ...full, type: "multicast" }, 400, "type must be unicast");
+    await expectError("message", { ...full, ticket: undefined }, 401, "Not Authorized");
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("refuses a body over 4000 characters, and a style over 200", async () => {
+    const guest = await visitor(client);
+
+    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x".repeat(4001) }, 400, "body is longer than 4000 characters");
+    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x", style: "y".repeat(201) }, 400, "style is longer than 200 characters");
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("takes a body of exactly 4000 characters, however it is written", async () => {
+    const guest = await visitor(client);
+
+    await guest.send("alice", "é".repeat(4000));
+
+    expect((await guest.history("alice"))[0]?.body).toBe("é".repeat(4000));
+  });
+
+  it("refuses a request body over 64 KiB with 413", async () => {
+    const guest = await visitor(client);
+
+    const reply = await client.call("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x", pad: "p".repeat(70_000) });
+
+    expect(reply.status).toBe(413);
+    expect(reply.body).toEqual({ success: false, error_msg: "request body is larger than 65536 bytes" });
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("refuses a broken JSON body", async () => {
+    const reply = await fetch(`${inject("baseUrl")}/webim/online`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{nope" });
+
+    expect(reply.status).toBe(400);
+    expect(await reply.json()).toEqual({ success: false, error_msg: "body is not valid JSON" });
+  });
+
+  it("refuses ids with a separator in them", async () => {
+    const guest = await visitor(client);
+
+    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice#bob", body: "x" }, 400, "to must be printable ASCII without spaces, '#' or ','");
+    await expectError("history", { ticket: guest.ticket, type: "unicast", id: "a".repeat(65) }, 400, "id is longer than 64 characters");
+  });
+
+  it("answers Not Found for a site that is not registered, and a clear error without a domain", async () => {
+    await expectError("online", { domain: "unknown.example" }, 404, "Not Found");
+    await expectError("online", {}, 400, "domain is required");
+    await expectError("online", { domain: "not a host" }, 400, "domain must be a host name such as example.com");
+  });
+
+  it("answers Not Authorized for a forged or foreign visitor token", async () => {
+    const guest = await visitor(client);
+    const token = String(guest.session.user.visitor_token);
+    const [idPart, mac] = token.split(".");
+    const otherId = Buffer.from("vid:somebody-else").toString("base64url");
+
+    await expectError("online", { domain: "localhost", visitor_token: `${otherId}.${mac}` }, 401, "Not Authorized");
+    await expectError("online", { domain: "localhost", visitor_token: `${idPart}.${"A".repeat(43)}` }, 401, "Not Authorized");
+    await expectError("online", { domain: "localhost", visitor_token: "garbage" }, 401, "Not Authorized");
+  });
+
+  it("answers Not Authorized for a wrong agent password or an unknown agent", async () => {
+    await expectError("online", { domain: "localhost", username: "alice", password: "wrong" }, 401, "Not Authorized");
+    await expectError("online", { domain: "localhost", username: "mallory", password: "alice-demo" }, 401, "Not Authorized");
+    await expectError("online", { domain: "localhost", username: "alice" }, 400, "password is required");
+  });
+
+  it("answers Not Authorized for an unknown ticket on every call", async () => {
+    for (const endpoint of ["buddies", "history", "clear_history", "refresh", "packets"]) {
+      await expectError(endpoint, { ticket: "bm90LWEtdGlja2V0", id: "alice", type: "unicast", ids: "alice" }, 401, "Not Authorized");
+    }
+  });
+
+  it("forbids a ticket from being used to log someone else's conversation", async () => {
+    const guest = await visitor(client);
+    const other = await visitor(client);
+
+    await expectError(
+      "logmsg",
+      { ticket: guest.ticket, type: "unicast", from: other.id, nick: "x", to: "alice", body: "forged", timestamp: 1000 },
+      403,
+      "Forbidden",
+    );
+    expect(await storedMessages("alice", other.id)).toHaveLength(0);
+  });
+
+  it("forbids a visitor from writing to another visitor", async () => {
+    const guest = await visitor(client);
+    const other = await visitor(client);
+
+    await expectError("message", { ticket: guest.ticket, type: "unicast", to: other.id, body: "hey" }, 403, "Forbidden");
+    expect(await storedMessages(guest.id, other.id)).toHaveLength(0);
+  });
+
+  it("forbids a ticket from being used in the name of another site", async () => {
+    const guest = await visitor(client);
+
+    await expectError("message", { ticket: guest.ticket, domain: "other.example", type: "unicast", to: "alice", body: "x" }, 403, "Forbidden");
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("lets a visitor see only the site's agents in buddies", async () => {
+    const guest = await visitor(client);
+    const other = await visitor(client);
+    const alice = await agent(client, "alice");
+
+    const seenByGuest = await client.ok<{ id: string }[]>("buddies", { ticket: guest.ticket, ids: `alice,${other.id},nobody` });
+    const seenByAgent = await client.ok<{ id: string }[]>("buddies", { ticket: alice.ticket, ids: `${other.id},bob` });
+
+    expect(seenByGuest.map((buddy) => buddy.id)).toEqual(["alice"]);
+    expect(seenByAgent.map((buddy) => buddy.id)).toEqual([other.id, "bob"]);
+  });
+
+  it("refuses a history limit out of range, and a bad show", async () => {
+    const guest = await visitor(client);
+
+    await expectError("history", { ticket: guest.ticket, id: "alice", type: "unicast", limit: 101 }, 400, "limit must be an integer from 1 to 100");
+    await expectError("online", { domain: "localhost", show: "sleepy" }, 400, "show must be one of available, away, chat, dnd, invisible");
+  });
+});
