@@ -12,6 +12,9 @@ import { type DatabaseKind, startDatabase } from "./database.js";
 import { seedDemo } from "./demo.js";
 import { createTable, tableDefinition } from "./table.js";
 
+// Dev machines run Node 20 while Lambda runs 22; the SDK's notice about that is known, not news.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const LOCAL_DIR = join(ROOT, ".webim-local");
 export const TABLE_NAME = "webim-serverless-local";
@@ -102,8 +105,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AWS_REGION: "us-east-1",
       SLS_TELEMETRY_DISABLED: "1",
       SLS_NOTIFICATIONS_MODE: "off",
-      // Dev machines run Node 20, Lambda runs 22; the SDK's notice about it is known.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
     const child = spawn(join(ROOT, "node_modules/.bin/serverless"), ["offline", "start", "--stage", "local"], {
       cwd: ROOT,
