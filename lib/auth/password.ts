@@ -20,6 +20,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, "base64url");
-  const actual = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  // A stored cost scrypt refuses (not a number, not a power of two, over its memory limit) is a broken hash, not a fault.
+  const actual = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) }).catch(
+    () => undefined,
+  );
+  return actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
