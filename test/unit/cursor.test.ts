@@ -75,14 +75,13 @@ describe("select: what a ticket gets of the events read after its cursor", () =>
 
   it("never hands out an event already in `delivered`", () => {
     // Prepare
-    const events = [message(T + 1, "a"), message(T + 2, "b"), message(T + 3, "c")];
-    const delivered = [events[0]!.sk, events[2]!.sk];
+    const [a, b, c] = [message(T + 1, "a"), message(T + 2, "b"), message(T + 3, "c")] as const;
 
     // Act
-    const { deliver } = select(events, TICKET, delivered, T + 10);
+    const { deliver } = select([a, b, c], TICKET, [a.sk, c.sk], T + 10);
 
     // Assess
-    expect(sks(deliver)).toEqual([events[1]!.sk]);
+    expect(sks(deliver)).toEqual([b.sk]);
   });
 
   describe.each([
@@ -91,13 +90,13 @@ describe("select: what a ticket gets of the events read after its cursor", () =>
   ])("an event whose skipTicket is $who", ({ skipTicket, handedOut }) => {
     it(handedOut ? "is handed out" : "is skipped", () => {
       // Prepare
-      const events = [message(T + 1, "own", skipTicket), message(T + 2, "next")];
+      const [own, next] = [message(T + 1, "own", skipTicket), message(T + 2, "next")] as const;
 
       // Act
-      const { deliver } = select(events, TICKET, [], T + 10);
+      const { deliver } = select([own, next], TICKET, [], T + 10);
 
       // Assess
-      expect(sks(deliver)).toEqual(handedOut ? sks(events) : [events[1]!.sk]);
+      expect(sks(deliver)).toEqual(handedOut ? [own.sk, next.sk] : [next.sk]);
     });
   });
 
@@ -107,15 +106,15 @@ describe("select: what a ticket gets of the events read after its cursor", () =>
   ])("a stop notice for $whose", ({ ticketHash, stopped }) => {
     it(stopped ? "stops the poll" : "is ignored", () => {
       // Prepare
-      const events = [message(T + 1, "a"), stop(T + 2, "end", ticketHash), message(T + 3, "b")];
+      const [a, end, b] = [message(T + 1, "a"), stop(T + 2, "end", ticketHash), message(T + 3, "b")] as const;
 
       // Act
-      const selection = select(events, TICKET, [], T + 10);
+      const selection = select([a, end, b], TICKET, [], T + 10);
 
       // Assess
       expect(selection.stopped).toBe(stopped);
       // The notice itself is never a packet.
-      expect(sks(selection.deliver)).toEqual([events[0]!.sk, events[2]!.sk]);
+      expect(sks(selection.deliver)).toEqual([a.sk, b.sk]);
     });
   });
 
@@ -279,7 +278,8 @@ describe("a ticket polling its inbox gets every event exactly once", () => {
     }
 
     // Assess
-    expect(handed).toEqual([[events[0]!.sk, events[1]!.sk], [events[2]!.sk, events[3]!.sk], [events[4]!.sk], []]);
+    const [k0, k1, k2, k3, k4] = sks(events);
+    expect(handed).toEqual([[k0, k1], [k2, k3], [k4], []]);
   });
 
   it("hands each of many recent events out once, even when they exceed one read", () => {

@@ -8,7 +8,11 @@ import { createContext, createEvent, type EventOptions } from "./support/lambda.
 type Action = Parameters<typeof endpoint>[0];
 
 /** Wraps `action` the way every function does and calls it once with an event made of `options`. */
-async function invoke(action: Action, options: EventOptions = {}, remainingMs = 29_000): Promise<APIGatewayProxyStructuredResultV2> {
+async function invoke(
+  action: Action,
+  options: EventOptions = {},
+  remainingMs = 29_000,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const handler = endpoint(action);
   return handler(createEvent(options), createContext(remainingMs));
 }
@@ -30,7 +34,11 @@ describe("endpoint", () => {
     };
 
     // Act
-    const result = await invoke(action, { query: "to=alice", body: "body=hi", headers: { "content-type": "application/x-www-form-urlencoded" } }, 12_345);
+    const result = await invoke(
+      action,
+      { query: "to=alice", body: "body=hi", headers: { "content-type": "application/x-www-form-urlencoded" } },
+      12_345,
+    );
 
     // Assess
     expect(result.statusCode).toBe(200);
@@ -125,25 +133,33 @@ describe("endpoint", () => {
 
   it.each([
     { how: "without a callback", query: "", status: 500, body: '{"success":false,"error_msg":"IM Server Error"}' },
-    { how: "with a callback", query: "callback=cb", status: 200, body: '/**/ cb({"success":false,"error_msg":"IM Server Error"});' },
-  ])("answers an unexpected error $how as IM Server Error and logs, never shows, its details", async ({ query, status, body }) => {
-    // Prepare
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const action: Action = async () => {
-      throw new Error("connect ECONNREFUSED dynamodb.internal:8000 secret=s3cr3t");
-    };
+    {
+      how: "with a callback",
+      query: "callback=cb",
+      status: 200,
+      body: '/**/ cb({"success":false,"error_msg":"IM Server Error"});',
+    },
+  ])(
+    "answers an unexpected error $how as IM Server Error and logs, never shows, its details",
+    async ({ query, status, body }) => {
+      // Prepare
+      const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const action: Action = async () => {
+        throw new Error("connect ECONNREFUSED dynamodb.internal:8000 secret=s3cr3t");
+      };
 
-    // Act
-    const result = await invoke(action, { query });
+      // Act
+      const result = await invoke(action, { query });
 
-    // Assess
-    expect(result.statusCode).toBe(status);
-    expect(result.body).toBe(body);
-    expect(JSON.stringify(result)).not.toContain("s3cr3t");
-    expect(JSON.stringify(result)).not.toContain("ECONNREFUSED");
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(String(log.mock.calls[0]?.[0])).toContain("ECONNREFUSED");
-  });
+      // Assess
+      expect(result.statusCode).toBe(status);
+      expect(result.body).toBe(body);
+      expect(JSON.stringify(result)).not.toContain("s3cr3t");
+      expect(JSON.stringify(result)).not.toContain("ECONNREFUSED");
+      expect(log).toHaveBeenCalledTimes(1);
+      expect(String(log.mock.calls[0]?.[0])).toContain("ECONNREFUSED");
+    },
+  );
 
   it("does not log an error meant for the caller", async () => {
     // Prepare

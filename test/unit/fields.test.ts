@@ -229,15 +229,20 @@ describe("integers", () => {
     expect(badRequestOf(() => optionalInteger({ limit: raw }, "limit", 0, 100))).toBe("limit must be an integer from 0 to 100");
   });
 
-  it.each([{ params: {} }, { params: { limit: "" } }])("optionalInteger is undefined and requiredInteger refuses for %j", ({ params }) => {
-    expect(optionalInteger(params, "limit", 0, 100)).toBeUndefined();
-    expect(badRequestOf(() => requiredInteger(params, "limit", 0, 100))).toBe("limit is required");
-  });
+  it.each([{ params: {} }, { params: { limit: "" } }])(
+    "optionalInteger is undefined and requiredInteger refuses for %j",
+    ({ params }) => {
+      expect(optionalInteger(params, "limit", 0, 100)).toBeUndefined();
+      expect(badRequestOf(() => requiredInteger(params, "limit", 0, 100))).toBe("limit is required");
+    },
+  );
 
   it("refuses an integer beyond the safe range even when the range allows it", () => {
     const max = Number.MAX_SAFE_INTEGER;
     expect(optionalInteger({ n: String(max) }, "n", 0, max)).toBe(max);
-    expect(badRequestOf(() => optionalInteger({ n: "9007199254740993" }, "n", 0, max))).toBe(`n must be an integer from 0 to ${max}`);
+    expect(badRequestOf(() => optionalInteger({ n: "9007199254740993" }, "n", 0, max))).toBe(
+      `n must be an integer from 0 to ${max}`,
+    );
   });
 
   it("refuses more than 20 characters before reading them", () => {

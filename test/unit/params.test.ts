@@ -150,7 +150,8 @@ describe("readParams", () => {
   });
 
   describe("size limit", () => {
-    const padded = (bytes: number, unit = "p") => `to=alice&pad=${unit.repeat((bytes - "to=alice&pad=".length) / Buffer.byteLength(unit))}`;
+    const padded = (bytes: number, unit = "p") =>
+      `to=alice&pad=${unit.repeat((bytes - "to=alice&pad=".length) / Buffer.byteLength(unit))}`;
 
     it("reads a body of exactly 64 KiB", () => {
       // Prepare
@@ -198,15 +199,39 @@ describe("readParams", () => {
 
 describe("requestBaseUrl", () => {
   it.each([
-    { what: "API Gateway's host", headers: { host: "abc.execute-api.us-east-1.amazonaws.com" }, expected: "https://abc.execute-api.us-east-1.amazonaws.com" },
-    { what: "a forwarded proto", headers: { host: "chat.example.com", "x-forwarded-proto": "https" }, expected: "https://chat.example.com" },
-    { what: "the first of forwarded protos", headers: { host: "chat.example.com", "x-forwarded-proto": "http, https" }, expected: "http://chat.example.com" },
-    { what: "a forwarded host", headers: { host: "internal:3000", "x-forwarded-host": "chat.example.com", "x-forwarded-proto": "https" }, expected: "https://chat.example.com" },
+    {
+      what: "API Gateway's host",
+      headers: { host: "abc.execute-api.us-east-1.amazonaws.com" },
+      expected: "https://abc.execute-api.us-east-1.amazonaws.com",
+    },
+    {
+      what: "a forwarded proto",
+      headers: { host: "chat.example.com", "x-forwarded-proto": "https" },
+      expected: "https://chat.example.com",
+    },
+    {
+      what: "the first of forwarded protos",
+      headers: { host: "chat.example.com", "x-forwarded-proto": "http, https" },
+      expected: "http://chat.example.com",
+    },
+    {
+      what: "a forwarded host",
+      headers: { host: "internal:3000", "x-forwarded-host": "chat.example.com", "x-forwarded-proto": "https" },
+      expected: "https://chat.example.com",
+    },
     { what: "localhost", headers: { host: "localhost:3000" }, expected: "http://localhost:3000" },
     { what: "127.0.0.1", headers: { host: "127.0.0.1:3000" }, expected: "http://127.0.0.1:3000" },
     { what: "[::1]", headers: { host: "[::1]:3000" }, expected: "http://[::1]:3000" },
-    { what: "localhost behind a TLS proxy", headers: { host: "localhost:3000", "x-forwarded-proto": "https" }, expected: "https://localhost:3000" },
-    { what: "a host that only starts like localhost", headers: { host: "localhost.example.com" }, expected: "https://localhost.example.com" },
+    {
+      what: "localhost behind a TLS proxy",
+      headers: { host: "localhost:3000", "x-forwarded-proto": "https" },
+      expected: "https://localhost:3000",
+    },
+    {
+      what: "a host that only starts like localhost",
+      headers: { host: "localhost.example.com" },
+      expected: "https://localhost.example.com",
+    },
     { what: "a capitalised Host header", headers: { Host: "chat.example.com" }, expected: "https://chat.example.com" },
   ])("builds the base URL from $what", ({ headers, expected }) => {
     // Prepare
