@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCallback, errorAnswer, OK, respond } from "../../lib/http/answer.js";
+import { type Answer, checkCallback, errorAnswer, OK, respond } from "../../lib/http/answer.js";
 import { BadRequest, Forbidden, NotAuthorized, NotFound, TooLarge, TooManyRequests, WebimError } from "../../lib/http/errors.js";
 
 describe("respond without a callback", () => {
@@ -32,7 +32,7 @@ describe("respond without a callback", () => {
 });
 
 describe("respond with a callback (JSONP)", () => {
-  it.each([
+  it.each<{ what: string; answer: Answer; payload: string }>([
     { what: "an object", answer: { success: true, n: 1 }, payload: '{"success":true,"n":1}' },
     { what: "OK", answer: OK, payload: '"ok"' },
   ])("wraps $what in a call of the callback", ({ answer, payload }) => {
@@ -54,8 +54,8 @@ describe("respond with a callback (JSONP)", () => {
   });
 });
 
-describe.each([
-  { kind: "JSON", answer: { success: true } as object | typeof OK, callback: undefined },
+describe.each<{ kind: string; answer: Answer; callback: string | undefined }>([
+  { kind: "JSON", answer: { success: true }, callback: undefined },
   { kind: "ok", answer: OK, callback: undefined },
   { kind: "JSONP", answer: { success: true }, callback: "cb" },
 ])("every $kind answer", ({ answer, callback }) => {

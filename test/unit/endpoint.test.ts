@@ -57,7 +57,7 @@ describe("endpoint", () => {
     expect(result.body).toBe("ok");
   });
 
-  it.each([
+  it.each<{ what: string; action: Action; payload: string }>([
     { what: "a result", action: async () => ({ success: true }), payload: '{"success":true}' },
     { what: "OK", action: async () => OK, payload: '"ok"' },
   ])("wraps $what in the query's valid callback", async ({ action, payload }) => {
