@@ -27,6 +27,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "package",
+          env,
+          include: ["test/package/**/*.test.ts"],
+          // `serverless package` with esbuild takes seconds here; the limit only bounds a hang.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });
