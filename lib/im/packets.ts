@@ -70,17 +70,25 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
   const deadline = now() + options.waitMs;
   const cursor: Cursor = { cursor: ticket.cursor, delivered: ticket.delivered };
   let interval = config.pollIntervalMs;
+  let readFrom = cursor.cursor;
   for (;;) {
     const readAt = now();
-    const { events, more } = await readInbox(ticket.domain, ticket.userId, { after: cursor.cursor, limit: READ_LIMIT });
+    const { events, more } = await readInbox(ticket.domain, ticket.userId, { after: readFrom, limit: READ_LIMIT });
     const { deliver, stopped } = select(events, ticket.ticketHash, cursor.delivered, readAt);
     if (stopped) return STOPPED;
+    const lastRead = more ? events.at(-1)?.sk : undefined;
+    if (deliver.length === 0 && lastRead !== undefined) {
+      // A full page with nothing new (a burst already handed out): read on at once from its end.
+      readFrom = lastRead;
+      continue;
+    }
     if (deliver.length > 0 || readAt >= deadline) {
-      const next = advance(cursor, deliver.map((stored) => stored.sk), readAt, more ? events.at(-1)?.sk : undefined);
+      const next = advance(cursor, deliver.map((stored) => stored.sk), readAt, lastRead);
       const due = deliver.length > 0 || readAt - ticket.lastSeen >= REFRESH_MS;
       if (due && !(await record(ticket, next, deliver, readAt))) return STOPPED;
       return packetsOf(deliver);
     }
+    readFrom = cursor.cursor;
     await sleep(Math.max(0, Math.min(interval, deadline - now())));
     interval = Math.min(interval * 1.5, config.pollIntervalMaxMs);
   }

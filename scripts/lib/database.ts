@@ -67,6 +67,6 @@ async function startDynamoDbLocal(port: number): Promise<Database> {
   };
 }
 
-export function startDatabase(kind: DatabaseKind, port: number, path?: string): Promise<Database> {
+export function startDatabase(kind: DatabaseKind, port: number, path?: string | undefined): Promise<Database> {
   return kind === "dynalite" ? startDynalite(port, path) : startDynamoDbLocal(port);
 }

@@ -26,7 +26,7 @@ export interface StackOptions {
   databasePort: number;
   database: DatabaseKind;
   /** Keep dynalite's data here across restarts; in memory when absent. */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** Extra environment for the functions (tunables of lib/config.ts). */
   env?: Record<string, string>;
   /** Where serverless offline's own output goes; inherited when absent. */
