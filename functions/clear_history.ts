@@ -4,7 +4,6 @@ import { peerId } from "../lib/http/fields.js";
 import { clearHistory } from "../lib/im/history.js";
 import { authenticate } from "../lib/im/session.js";
 
-
 export const handler = endpoint(async ({ params }) => {
   const other = peerId(params);
   await clearHistory(await authenticate(params), other);

@@ -4,7 +4,6 @@ import { requireSite } from "../lib/im/directory.js";
 import { history, MAX_HISTORY } from "../lib/im/history.js";
 import { authenticate } from "../lib/im/session.js";
 
-
 export const handler = endpoint(async ({ params }) => {
   unicastType(params);
   const other = peerId(params);

@@ -1,5 +1,14 @@
 import { endpoint } from "../lib/http/endpoint.js";
-import { idList, LIMITS, optionalShow, optionalText, type Params, requiredDomain, requiredId, requiredText } from "../lib/http/fields.js";
+import {
+  idList,
+  LIMITS,
+  optionalShow,
+  optionalText,
+  type Params,
+  requiredDomain,
+  requiredId,
+  requiredText,
+} from "../lib/http/fields.js";
 import { goOnline, type Identity } from "../lib/im/online.js";
 
 function identityOf(params: Params): Identity {

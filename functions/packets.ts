@@ -1,5 +1,5 @@
-import { NotAuthorized } from "../lib/http/errors.js";
 import { endpoint } from "../lib/http/endpoint.js";
+import { NotAuthorized } from "../lib/http/errors.js";
 import { poll, pollWait } from "../lib/im/packets.js";
 import { findTicket } from "../lib/im/session.js";
 

@@ -1,5 +1,5 @@
 /** Agent passwords, stored as scrypt hashes: `scrypt$N$r$p$salt$hash`, all base64url. */
-import { randomBytes, scrypt as scryptCallback, type ScryptOptions, timingSafeEqual } from "node:crypto";
+import { randomBytes, type ScryptOptions, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 
 const COST = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;

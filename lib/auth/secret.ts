@@ -18,7 +18,8 @@ async function fromParameterStore(name: string): Promise<string> {
 
 export function deploymentSecret(): Promise<string> {
   if (secret === undefined) {
-    const pending = config.secret !== undefined ? Promise.resolve(config.secret) : fromParameterStore(String(config.secretParameter));
+    const pending =
+      config.secret !== undefined ? Promise.resolve(config.secret) : fromParameterStore(String(config.secretParameter));
     // A failed read is retried on the next call instead of being cached for the container's life.
     secret = pending.catch((error: unknown) => {
       secret = undefined;

@@ -42,7 +42,14 @@ export function requiredId(params: Params, name: string): string {
 export function idList(params: Params, name: string, max: number): string[] {
   const raw = params[name];
   if (raw === undefined || raw.trim() === "") return [];
-  const ids = [...new Set(raw.split(",").map((id) => id.trim()).filter((id) => id !== ""))];
+  const ids = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((id) => id.trim())
+        .filter((id) => id !== ""),
+    ),
+  ];
   if (ids.length > max) throw new BadRequest(`${name} lists more than ${max} ids`);
   return ids.map((id) => checkId(name, id));
 }

@@ -51,6 +51,7 @@ export async function buddiesByIds(viewer: Viewer, ids: readonly string[], now =
 export async function siteAgents(viewer: Viewer, now = Date.now()): Promise<BuddyInfo[]> {
   const ids = (await agentsOf(viewer.domain)).map((agent) => agent.id);
   const buddies = await buddiesByIds(viewer, ids, now);
-  const rank = (buddy: BuddyInfo) => (buddy.presence === "online" ? (buddy.show === "available" || buddy.show === "chat" ? 0 : 1) : 2);
+  const rank = (buddy: BuddyInfo) =>
+    buddy.presence === "online" ? (buddy.show === "available" || buddy.show === "chat" ? 0 : 1) : 2;
   return buddies.sort((a, b) => rank(a) - rank(b) || a.nick.localeCompare(b.nick));
 }

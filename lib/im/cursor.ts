@@ -6,8 +6,9 @@
  * every write stamped earlier has landed); events after the cursor that were already handed out
  * are remembered by sort key in `delivered`. Nothing is skipped, nothing is handed out twice.
  */
-import { inboxTime, timeKey } from "../store/keys.js";
+
 import type { StoredEvent } from "../store/inbox.js";
+import { inboxTime, timeKey } from "../store/keys.js";
 
 /** Longer than any write takes from its timestamp to DynamoDB, SDK retries included. */
 export const SETTLE_MS = 10_000;

@@ -2,9 +2,10 @@
  * `online`: who the caller is, a new ticket, the offline messages that waited for them, and
  * the buddies they start with.
  */
-import { deploymentSecret } from "../auth/secret.js";
+
 import { hashPassword, verifyPassword } from "../auth/password.js";
-import { newTicket, hashTicket, newVisitorId, signVisitor, verifyVisitor } from "../auth/tokens.js";
+import { deploymentSecret } from "../auth/secret.js";
+import { hashTicket, newTicket, newVisitorId, signVisitor, verifyVisitor } from "../auth/tokens.js";
 import { config } from "../config.js";
 import { NotAuthorized } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
@@ -101,8 +102,9 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
   // settle window the new ticket must not be handed again (lib/im/cursor.ts).
   const cursor = timeKey(now - SETTLE_MS);
   const since = previous?.inboxSeen ?? timeKey(0);
+  const [from = cursor] = [since, cursor].sort();
   const { events } = await readInbox(domain, person.id, {
-    after: since < cursor ? since : cursor,
+    after: from,
     upTo: seenUpTo,
     limit: MAX_INBOX_READ,
     newestFirst: true,
@@ -138,7 +140,14 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
   } else {
     const agents = await siteAgents(viewer, now);
     const listed = new Set(agents.map((agent) => agent.id));
-    buddies = [...agents, ...(await buddiesByIds(viewer, wanted.filter((id) => !listed.has(id)), now))];
+    buddies = [
+      ...agents,
+      ...(await buddiesByIds(
+        viewer,
+        wanted.filter((id) => !listed.has(id)),
+        now,
+      )),
+    ];
   }
 
   return {

@@ -3,9 +3,9 @@
  * lists when the wait is over, or `stopped` once the ticket has ended.
  */
 import { config } from "../config.js";
-import { expiresAt } from "../store/keys.js";
 import type { PresencePacket, StatusPacket, StoredEvent } from "../store/inbox.js";
 import { readInbox } from "../store/inbox.js";
+import { expiresAt } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
 import { advanceTicket, type TicketRecord } from "../store/tickets.js";
 import { advanceInboxSeen, touchLastSeen } from "../store/users.js";
@@ -38,7 +38,12 @@ export interface PollOptions {
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function packetsOf(events: readonly StoredEvent[]): PollAnswer {
-  const answer = { status: "ok" as const, messages: [] as LogItem[], presences: [] as PresencePacket[], statuses: [] as StatusPacket[] };
+  const answer = {
+    status: "ok" as const,
+    messages: [] as LogItem[],
+    presences: [] as PresencePacket[],
+    statuses: [] as StatusPacket[],
+  };
   for (const { event } of events) {
     if (event.kind === "message") answer.messages.push(event.packet);
     else if (event.kind === "presence") answer.presences.push(event.packet);
@@ -83,7 +88,12 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
       continue;
     }
     if (deliver.length > 0 || readAt >= deadline) {
-      const next = advance(cursor, deliver.map((stored) => stored.sk), readAt, lastRead);
+      const next = advance(
+        cursor,
+        deliver.map((stored) => stored.sk),
+        readAt,
+        lastRead,
+      );
       const due = deliver.length > 0 || readAt - ticket.lastSeen >= REFRESH_MS;
       if (due && !(await record(ticket, next, deliver, readAt))) return STOPPED;
       return packetsOf(deliver);

@@ -1,11 +1,15 @@
 /** Who is calling: every call after `online` is identified by its ticket, and only by it. */
+
+import { hashTicket } from "../auth/tokens.js";
 import { Forbidden, NotAuthorized } from "../http/errors.js";
 import { LIMITS, optionalText, type Params } from "../http/fields.js";
-import { hashTicket } from "../auth/tokens.js";
 import { appendEvent } from "../store/inbox.js";
 import { endTicket, getTicket, type TicketRecord } from "../store/tickets.js";
 
-export type TicketState = { state: "live"; ticket: TicketRecord } | { state: "ended"; ticket: TicketRecord } | { state: "unknown" };
+export type TicketState =
+  | { state: "live"; ticket: TicketRecord }
+  | { state: "ended"; ticket: TicketRecord }
+  | { state: "unknown" };
 
 export function isLive(ticket: TicketRecord, now: number): boolean {
   return ticket.endedAt === undefined && ticket.expires * 1000 > now;
@@ -32,5 +36,8 @@ export async function authenticate(params: Params, now = Date.now()): Promise<Ti
 /** Ends a ticket; its waiting poll learns it from its inbox and answers `stopped`. */
 export async function endSession(ticket: TicketRecord, now = Date.now()): Promise<void> {
   if (!(await endTicket(ticket.ticketHash, now))) return;
-  await appendEvent({ domain: ticket.domain, userId: ticket.userId, event: { kind: "stop", ticketHash: ticket.ticketHash } }, now);
+  await appendEvent(
+    { domain: ticket.domain, userId: ticket.userId, event: { kind: "stop", ticketHash: ticket.ticketHash } },
+    now,
+  );
 }

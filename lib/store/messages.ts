@@ -84,10 +84,14 @@ export async function getClearMark(domain: string, owner: string, other: string,
   return typeof Item?.before === "number" ? Item.before : 0;
 }
 
-export async function putClearMark(domain: string, owner: string, other: string, before: number, store: Db = db()): Promise<void> {
+export async function putClearMark(
+  domain: string,
+  owner: string,
+  other: string,
+  before: number,
+  store: Db = db(),
+): Promise<void> {
   await storeCall(() =>
-    store.doc.send(
-      new PutCommand({ TableName: store.table, Item: { ...keys.clearMark(domain, owner, other), before } }),
-    ),
+    store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.clearMark(domain, owner, other), before } })),
   );
 }

@@ -65,9 +65,7 @@ export async function putSite(site: Site, store: Db = db()): Promise<void> {
 }
 
 export async function getAgent(domain: string, id: string, store: Db = db()): Promise<Agent | undefined> {
-  const { Item } = await storeCall(() =>
-    store.doc.send(new GetCommand({ TableName: store.table, Key: keys.agent(domain, id) })),
-  );
+  const { Item } = await storeCall(() => store.doc.send(new GetCommand({ TableName: store.table, Key: keys.agent(domain, id) })));
   return Item ? toAgent(Item) : undefined;
 }
 

@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { Server } from "node:net";
+import { dirname, join } from "node:path";
 
 export type DatabaseKind = "dynalite" | "dynamodb-local";
 
@@ -50,7 +50,14 @@ async function startDynamoDbLocal(port: number): Promise<Database> {
   const dir = join(dirname(require.resolve("amplify-dynamodb-simulator/package.json")), "emulator");
   const child = spawn(
     "java",
-    [`-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`, "-jar", join(dir, "DynamoDBLocal.jar"), "-inMemory", "-port", String(port)],
+    [
+      `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
+      "-jar",
+      join(dir, "DynamoDBLocal.jar"),
+      "-inMemory",
+      "-port",
+      String(port),
+    ],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );
   const endpoint = `http://127.0.0.1:${port}`;

@@ -89,7 +89,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, { TABLE_NAME, DYNAMODB_ENDPOINT: database.endpoint, WEBIM_SECRET: secret });
     const { createDb } = await import("../../lib/store/client.js");
     const base = `http://localhost:${options.port}`;
-    await seedDemo(createDb({ table: TABLE_NAME, endpoint: database.endpoint, region: "us-east-1" }), [base, `http://127.0.0.1:${options.port}`]);
+    await seedDemo(createDb({ table: TABLE_NAME, endpoint: database.endpoint, region: "us-east-1" }), [
+      base,
+      `http://127.0.0.1:${options.port}`,
+    ]);
 
     const env = {
       ...process.env,

@@ -30,8 +30,18 @@ describe("bad input gets a clear error and stores nothing", () => {
   it("refuses a body over 4000 characters, and a style over 200", async () => {
     const guest = await visitor(client);
 
-    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x".repeat(4001) }, 400, "body is longer than 4000 characters");
-    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x", style: "y".repeat(201) }, 400, "style is longer than 200 characters");
+    await expectError(
+      "message",
+      { ticket: guest.ticket, type: "unicast", to: "alice", body: "x".repeat(4001) },
+      400,
+      "body is longer than 4000 characters",
+    );
+    await expectError(
+      "message",
+      { ticket: guest.ticket, type: "unicast", to: "alice", body: "x", style: "y".repeat(201) },
+      400,
+      "style is longer than 200 characters",
+    );
     expect(await storedMessages("alice", guest.id)).toHaveLength(0);
   });
 
@@ -46,7 +56,13 @@ describe("bad input gets a clear error and stores nothing", () => {
   it("refuses a request body over 64 KiB with 413", async () => {
     const guest = await visitor(client);
 
-    const reply = await client.call("message", { ticket: guest.ticket, type: "unicast", to: "alice", body: "x", pad: "p".repeat(70_000) });
+    const reply = await client.call("message", {
+      ticket: guest.ticket,
+      type: "unicast",
+      to: "alice",
+      body: "x",
+      pad: "p".repeat(70_000),
+    });
 
     expect(reply.status).toBe(413);
     expect(reply.body).toEqual({ success: false, error_msg: "request body is larger than 65536 bytes" });
@@ -54,7 +70,11 @@ describe("bad input gets a clear error and stores nothing", () => {
   });
 
   it("refuses a broken JSON body", async () => {
-    const reply = await fetch(`${inject("baseUrl")}/webim/online`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{nope" });
+    const reply = await fetch(`${inject("baseUrl")}/webim/online`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{nope",
+    });
 
     expect(reply.status).toBe(400);
     expect(await reply.json()).toEqual({ success: false, error_msg: "body is not valid JSON" });
@@ -63,8 +83,18 @@ describe("bad input gets a clear error and stores nothing", () => {
   it("refuses ids with a separator in them", async () => {
     const guest = await visitor(client);
 
-    await expectError("message", { ticket: guest.ticket, type: "unicast", to: "alice#bob", body: "x" }, 400, "to must be printable ASCII without spaces, '#' or ','");
-    await expectError("history", { ticket: guest.ticket, type: "unicast", id: "a".repeat(65) }, 400, "id is longer than 64 characters");
+    await expectError(
+      "message",
+      { ticket: guest.ticket, type: "unicast", to: "alice#bob", body: "x" },
+      400,
+      "to must be printable ASCII without spaces, '#' or ','",
+    );
+    await expectError(
+      "history",
+      { ticket: guest.ticket, type: "unicast", id: "a".repeat(65) },
+      400,
+      "id is longer than 64 characters",
+    );
   });
 
   it("answers Not Found for a site that is not registered, and a clear error without a domain", async () => {
@@ -92,7 +122,12 @@ describe("bad input gets a clear error and stores nothing", () => {
 
   it("answers Not Authorized for an unknown ticket on every call", async () => {
     for (const endpoint of ["buddies", "history", "clear_history", "refresh", "packets"]) {
-      await expectError(endpoint, { ticket: "bm90LWEtdGlja2V0", id: "alice", type: "unicast", ids: "alice" }, 401, "Not Authorized");
+      await expectError(
+        endpoint,
+        { ticket: "bm90LWEtdGlja2V0", id: "alice", type: "unicast", ids: "alice" },
+        401,
+        "Not Authorized",
+      );
     }
   });
 
@@ -120,7 +155,12 @@ describe("bad input gets a clear error and stores nothing", () => {
   it("forbids a ticket from being used in the name of another site", async () => {
     const guest = await visitor(client);
 
-    await expectError("message", { ticket: guest.ticket, domain: "other.example", type: "unicast", to: "alice", body: "x" }, 403, "Forbidden");
+    await expectError(
+      "message",
+      { ticket: guest.ticket, domain: "other.example", type: "unicast", to: "alice", body: "x" },
+      403,
+      "Forbidden",
+    );
     expect(await storedMessages("alice", guest.id)).toHaveLength(0);
   });
 
@@ -139,7 +179,17 @@ describe("bad input gets a clear error and stores nothing", () => {
   it("refuses a history limit out of range, and a bad show", async () => {
     const guest = await visitor(client);
 
-    await expectError("history", { ticket: guest.ticket, id: "alice", type: "unicast", limit: 101 }, 400, "limit must be an integer from 1 to 100");
-    await expectError("online", { domain: "localhost", show: "sleepy" }, 400, "show must be one of available, away, chat, dnd, invisible");
+    await expectError(
+      "history",
+      { ticket: guest.ticket, id: "alice", type: "unicast", limit: 101 },
+      400,
+      "limit must be an integer from 1 to 100",
+    );
+    await expectError(
+      "online",
+      { domain: "localhost", show: "sleepy" },
+      400,
+      "show must be one of available, away, chat, dnd, invisible",
+    );
   });
 });

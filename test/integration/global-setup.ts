@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../scripts/lib/ports.js";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack.js";
+import { ROOT, type Stack, startStack } from "../../scripts/lib/stack.js";
 
 let stack: Stack | undefined;
 

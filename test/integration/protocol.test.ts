@@ -7,7 +7,11 @@ describe("JSONP", () => {
   it.each(["online", "buddies", "history", "message", "logmsg", "clear_history", "refresh", "packets"])(
     "%s answers JavaScript with status 200, nosniff and no caching, errors inside",
     async (endpoint) => {
-      const reply = await client.call(endpoint, { callback: "webim.cb_1", ticket: "no-such-ticket", domain: "no-such-site.example" }, "query");
+      const reply = await client.call(
+        endpoint,
+        { callback: "webim.cb_1", ticket: "no-such-ticket", domain: "no-such-site.example" },
+        "query",
+      );
 
       expect(reply.status).toBe(200);
       expect(reply.headers.get("content-type")).toMatch(/^application\/javascript/);
@@ -43,7 +47,8 @@ describe("JSONP", () => {
 
 describe("parameters", () => {
   it.each(["form", "json", "query"] as const)("are read from a %s request", async (encoding) => {
-    const answer = (await client.call("online", { domain: "localhost", nick: `nick-${encoding}` }, encoding)).body as OnlineAnswer;
+    const answer = (await client.call("online", { domain: "localhost", nick: `nick-${encoding}` }, encoding))
+      .body as OnlineAnswer;
 
     expect(answer.user.nick).toBe(`nick-${encoding}`);
   });

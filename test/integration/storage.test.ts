@@ -9,14 +9,24 @@ describe("logmsg", () => {
     const bob = await agent(client, "bob");
     const guest = await visitor(client);
     const tab2 = await visitor(client, { visitor_token: guest.session.user.visitor_token });
-    const message = { domain: "localhost", type: "unicast", from: "bob", nick: "Bob", to: guest.id, body: "seen elsewhere", timestamp: 1_700_000_000_123 };
+    const message = {
+      domain: "localhost",
+      type: "unicast",
+      from: "bob",
+      nick: "Bob",
+      to: guest.id,
+      body: "seen elsewhere",
+      timestamp: 1_700_000_000_123,
+    };
 
     expect(await client.ok("logmsg", { ticket: guest.ticket, ...message })).toBe("ok");
     expect(await client.ok("logmsg", { ticket: tab2.ticket, ...message }, "json")).toBe("ok");
     expect(await client.ok("logmsg", { ticket: bob.ticket, ...message }, "query")).toBe("ok");
 
     expect(await storedMessages("bob", guest.id)).toHaveLength(1);
-    expect(await guest.history("bob")).toEqual([{ type: "unicast", from: "bob", nick: "Bob", to: guest.id, body: "seen elsewhere", timestamp: 1_700_000_000_123 }]);
+    expect(await guest.history("bob")).toEqual([
+      { type: "unicast", from: "bob", nick: "Bob", to: guest.id, body: "seen elsewhere", timestamp: 1_700_000_000_123 },
+    ]);
   });
 
   it("stores messages that differ in body or time separately", async () => {
@@ -109,7 +119,9 @@ describe("offline messages", () => {
     await guest.send("alice", "just once");
 
     const back = await agent(client, "alice");
-    expect(back.session.new_messages.filter((message) => message.from === guest.id).map((message) => message.body)).toEqual(["just once"]);
+    expect(back.session.new_messages.filter((message) => message.from === guest.id).map((message) => message.body)).toEqual([
+      "just once",
+    ]);
     expect((await back.poll()).messages?.filter((message) => message.from === guest.id)).toEqual([]);
   });
 

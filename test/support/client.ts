@@ -15,12 +15,14 @@ export interface Reply {
 export type Params = Record<string, string | number | boolean | undefined>;
 
 function clean(params: Params): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
+  return Object.fromEntries(
+    Object.entries(params).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),
+  );
 }
 
 function parse(text: string): unknown {
   const jsonp = /^\/\*\*\/ [\w$.]+\(([\s\S]*)\);$/.exec(text);
-  const payload = jsonp ? jsonp[1] ?? "" : text;
+  const payload = jsonp ? (jsonp[1] ?? "") : text;
   if (payload === "ok") return "ok";
   try {
     return JSON.parse(payload);
@@ -109,7 +111,9 @@ export class Tab {
   }
 
   async poll(): Promise<Packets> {
-    const reply = await fetch(`${this.session.connection.server}?${new URLSearchParams({ domain: "localhost", ticket: this.ticket })}`);
+    const reply = await fetch(
+      `${this.session.connection.server}?${new URLSearchParams({ domain: "localhost", ticket: this.ticket })}`,
+    );
     return JSON.parse(await reply.text()) as Packets;
   }
 
