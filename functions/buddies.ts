@@ -3,7 +3,8 @@ import { idList } from "../lib/http/fields.js";
 import { buddiesByIds } from "../lib/im/buddies.js";
 import { authenticate } from "../lib/im/session.js";
 
-export const handler = endpoint(async ({ params }) => {
+export const handler = endpoint(async (call) => {
+  const { params } = call;
   const ids = idList(params, "ids", 100);
-  return buddiesByIds(await authenticate(params), ids);
+  return buddiesByIds(await authenticate(call), ids);
 });

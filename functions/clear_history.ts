@@ -4,8 +4,9 @@ import { peerId } from "../lib/http/fields.js";
 import { clearHistory } from "../lib/im/history.js";
 import { authenticate } from "../lib/im/session.js";
 
-export const handler = endpoint(async ({ params }) => {
+export const handler = endpoint(async (call) => {
+  const { params } = call;
   const other = peerId(params);
-  await clearHistory(await authenticate(params), other);
+  await clearHistory(await authenticate(call), other);
   return OK;
 });

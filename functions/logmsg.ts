@@ -7,7 +7,8 @@ import { authenticate } from "../lib/im/session.js";
 /** A logged message may not claim a time more than a day ahead of the server's clock. */
 const MAX_CLOCK_AHEAD_MS = 24 * 3600_000;
 
-export const handler = endpoint(async ({ params }) => {
+export const handler = endpoint(async (call) => {
+  const { params } = call;
   const style = optionalText(params, "style", LIMITS.style);
   const message = {
     type: unicastType(params),
@@ -18,6 +19,6 @@ export const handler = endpoint(async ({ params }) => {
     ...(style ? { style } : {}),
     timestamp: requiredInteger(params, "timestamp", 0, Date.now() + MAX_CLOCK_AHEAD_MS),
   };
-  await logMessage(await authenticate(params), message);
+  await logMessage(await authenticate(call), message);
   return OK;
 });

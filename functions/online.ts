@@ -15,6 +15,8 @@ function identityOf(params: Params): Identity {
   if (params.username !== undefined && params.username !== "") {
     return { kind: "agent", username: requiredId(params, "username"), password: requiredText(params, "password", 256) };
   }
+  const token = optionalText(params, "token", 4096);
+  if (token !== undefined) return { kind: "site-token", token };
   return {
     kind: "visitor",
     visitorToken: optionalText(params, "visitor_token", LIMITS.token),
@@ -22,12 +24,18 @@ function identityOf(params: Params): Identity {
   };
 }
 
-export const handler = endpoint(async ({ params, url }) =>
-  goOnline({
+export const handler = endpoint(async (call) => {
+  const { params } = call;
+  return goOnline(call, {
     domain: requiredDomain(params),
     identity: identityOf(params),
     show: optionalShow(params) ?? "available",
     buddyIds: idList(params, "buddy_ids", 100),
-    server: url("/webim/packets"),
-  }),
-);
+    whereabouts: {
+      url: optionalText(params, "visitor_url", LIMITS.url),
+      referrer: optionalText(params, "visitor_referrer", LIMITS.url),
+      userAgent: call.userAgent?.slice(0, LIMITS.url),
+    },
+    server: call.url("/webim/packets"),
+  });
+});

@@ -3,9 +3,9 @@ import { NotAuthorized } from "../lib/http/errors.js";
 import { poll, pollWait } from "../lib/im/packets.js";
 import { findTicket } from "../lib/im/session.js";
 
-export const handler = endpoint(async ({ params, remainingMs }) => {
-  const found = await findTicket(params);
+export const handler = endpoint(async (call) => {
+  const found = await findTicket(call);
   if (found.state === "unknown") throw new NotAuthorized();
   if (found.state === "ended") return { status: "stopped" };
-  return poll(found.ticket, { waitMs: pollWait(remainingMs()) });
+  return poll(found.ticket, { waitMs: pollWait(call.remainingMs()) });
 });

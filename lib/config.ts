@@ -78,7 +78,7 @@ export function loadConfig(env: Env): Config {
     pollIntervalMs,
     pollIntervalMaxMs: integer(env, "POLL_INTERVAL_MAX_MS", 1_000, pollIntervalMs, 5_000),
     ticketIdleMs: integer(env, "TICKET_IDLE_SECONDS", 1_800, 60, 86_400) * 1000,
-    presenceGraceMs: integer(env, "PRESENCE_GRACE_SECONDS", 60, 5, 3_600) * 1000,
+    presenceGraceMs: integer(env, "PRESENCE_GRACE_SECONDS", 60, 2, 3_600) * 1000,
     publicBaseUrl: text(env, "PUBLIC_BASE_URL")?.replace(/\/+$/, ""),
     logCapacity: text(env, "LOG_DYNAMODB_CAPACITY") === "1",
   };

@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Call as EndpointCall } from "../lib/http/endpoint.js";
 import { formatTable, ROOT } from "./bundle-sizes.js";
 import { type DatabaseKind, startDatabase } from "./lib/database.js";
 import { DEMO_AGENTS, DEMO_DOMAIN, seedDemo } from "./lib/demo.js";
@@ -230,24 +231,41 @@ async function main(): Promise<void> {
     destroy = () => shared.doc.destroy();
 
     const server = "http://localhost:3000/webim/packets";
+    // What the endpoint stack hands lib/: a same-origin call with the given parameters.
+    const callWith = (params: Record<string, string>): EndpointCall => ({
+      params,
+      url: (path) => `http://localhost:3000${path}`,
+      remainingMs: () => 29_000,
+      origin: undefined,
+      userAgent: "bench-capacity",
+    });
+    const whereabouts = {};
     const alice = DEMO_AGENTS[0];
     // The first call of a container also loads the site and its agents (cached 30 s, lib/im/directory.ts).
     const aliceSession = await measure("online (agent alice, cold container)", () =>
-      goOnline({
+      goOnline(callWith({}), {
         domain: DEMO_DOMAIN,
         identity: { kind: "agent", username: alice.id, password: alice.password },
         show: "available",
         buddyIds: [],
+        whereabouts,
         server,
       }),
     );
     const visitorSession = await measure("online (new visitor)", () =>
-      goOnline({ domain: DEMO_DOMAIN, identity: { kind: "visitor" }, show: "available", buddyIds: [], server }),
+      goOnline(callWith({}), {
+        domain: DEMO_DOMAIN,
+        identity: { kind: "visitor" },
+        show: "available",
+        buddyIds: [],
+        whereabouts,
+        server,
+      }),
     );
     const params = { domain: DEMO_DOMAIN, ticket: visitorSession.connection.ticket };
     // Every endpoint after `online` starts with this (lib/im/session.ts); the rows below leave it out:
     // an endpoint's cost is this row plus its own.
-    const visitor = await measure("ticket check (every call after online)", () => authenticate(params));
+    const visitor = await measure("ticket check (every call after online)", () => authenticate(callWith(params)));
 
     const answer = await measure("packets (one empty read)", () => poll(visitor, { waitMs: 0 }));
     if (answer.status !== "ok" || answer.messages.length + answer.presences.length + answer.statuses.length > 0) {
@@ -271,12 +289,14 @@ async function main(): Promise<void> {
 
     const start = Math.max(Date.now(), clock + 1);
     const body = "Hello! I ordered a blue jacket last week (order 48213) and it has not shipped yet. Can you check?";
-    const first = await measure("message (visitor to alice)", () => sendMessage(visitor, { to: alice.id, body }, start));
+    const { message: first } = await measure("message (visitor to alice)", () =>
+      sendMessage(visitor, { to: alice.id, body }, start),
+    );
     const stored = await measure("logmsg (a duplicate)", () => logMessage(visitor, first));
     if (stored) throw new Error("logmsg of a stored message stored it again");
 
     // The rest of the conversation, alternating sides: not measured.
-    const aliceTicket = await authenticate({ domain: DEMO_DOMAIN, ticket: aliceSession.connection.ticket });
+    const aliceTicket = await authenticate(callWith({ domain: DEMO_DOMAIN, ticket: aliceSession.connection.ticket }));
     for (let n = 1; n < HISTORY_MESSAGES; n++) {
       const [from, to] = n % 2 === 1 ? [aliceTicket, visitor.userId] : [visitor, alice.id];
       await sendMessage(from, { to, body: `${body} (${n})` }, start + n);

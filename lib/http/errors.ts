@@ -48,3 +48,10 @@ export class TooManyRequests extends WebimError {
     super(429, "Too Many Requests");
   }
 }
+
+/** A CORS call from an origin the site has not registered. */
+export class OriginRefused extends WebimError {
+  constructor() {
+    super(403, "Forbidden");
+  }
+}

@@ -9,7 +9,17 @@ export type Params = Readonly<Record<string, string>>;
 export const SHOWS = ["available", "away", "chat", "dnd", "invisible"] as const;
 export type Show = (typeof SHOWS)[number];
 
-export const LIMITS = { id: 64, nick: 64, body: 4000, style: 200, domain: 253, ticket: 64, token: 512 } as const;
+export const LIMITS = {
+  id: 64,
+  nick: 64,
+  body: 4000,
+  style: 200,
+  status: 200,
+  url: 1024,
+  domain: 253,
+  ticket: 64,
+  token: 512,
+} as const;
 
 /** Printable ASCII without `#` (the key separator) or `,` (the list separator). */
 const ID_PATTERN = /^[\x21-\x22\x24-\x2b\x2d-\x7e]+$/;
@@ -60,11 +70,19 @@ export function requiredDomain(params: Params): string {
   return domain;
 }
 
+/** A required parameter with a fixed set of values. */
+export function oneOf<T extends string>(params: Params, name: string, values: readonly T[]): T {
+  const value = requiredText(params, name, 32);
+  if (!(values as readonly string[]).includes(value)) throw new BadRequest(`${name} must be one of ${values.join(", ")}`);
+  return value as T;
+}
+
 export function optionalShow(params: Params): Show | undefined {
-  const value = optionalText(params, "show", 16);
-  if (value === undefined) return undefined;
-  if (!(SHOWS as readonly string[]).includes(value)) throw new BadRequest(`show must be one of ${SHOWS.join(", ")}`);
-  return value as Show;
+  return optionalText(params, "show", 32) === undefined ? undefined : oneOf(params, "show", SHOWS);
+}
+
+export function requiredShow(params: Params): Show {
+  return oneOf(params, "show", SHOWS);
 }
 
 /** The only conversation type of the customer-service protocol. */

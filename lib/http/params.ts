@@ -10,7 +10,7 @@ import type { Params } from "./fields.js";
 /** Far above the longest legal call (a 4000-character body, percent-encoded), far below API Gateway's 10 MB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === name) return value;
   }

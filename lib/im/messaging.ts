@@ -1,17 +1,27 @@
 /**
- * Sending and logging messages. `message` stores the message, then hands it to the recipient's
- * inbox and to the sender's (for their other tabs; the sending ticket is skipped when read).
+ * Sending and logging messages, and typing notices. `message` stores the message, then hands it
+ * to the recipient's inbox and to the sender's (for their other tabs; the sending ticket is
+ * skipped when read), and updates both sides' conversation lists.
  */
 import { BadRequest, Forbidden } from "../http/errors.js";
-import { appendEvent } from "../store/inbox.js";
+import { appendEvent, type StatusPacket } from "../store/inbox.js";
 import { type LogItem, putMessage } from "../store/messages.js";
+import { recordMessage } from "../store/peers.js";
 import type { TicketRecord } from "../store/tickets.js";
-import { agentsOf } from "./directory.js";
+import { agentsOf, requireSite } from "./directory.js";
+import { routeVisitor } from "./routing.js";
 
 export interface Outgoing {
-  to: string;
+  /** Absent for a visitor's message to "the site": it goes to their agent (lib/im/routing.ts). */
+  to: string | undefined;
   body: string;
   style?: string | undefined;
+}
+
+export interface Sent {
+  message: LogItem;
+  /** True when the server chose the recipient. */
+  routed: boolean;
 }
 
 /**
@@ -25,25 +35,50 @@ export async function checkPeer(ticket: TicketRecord, other: string): Promise<vo
   if (!agents.some((agent) => agent.id === other)) throw new Forbidden();
 }
 
-export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now = Date.now()): Promise<LogItem> {
-  await checkPeer(ticket, outgoing.to);
+/** Tells a visitor that no agent is online, in the site's words, as a message from the site. */
+async function leaveMessageNotice(ticket: TicketRecord, now: number): Promise<void> {
+  const site = await requireSite(ticket.domain);
+  const notice: LogItem = {
+    type: "unicast",
+    from: site.domain,
+    nick: site.domain,
+    to: ticket.userId,
+    body: site.settings.leaveMessage,
+    timestamp: now,
+  };
+  await appendEvent({ domain: ticket.domain, userId: ticket.userId, event: { kind: "message", packet: notice } }, now);
+}
+
+export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now = Date.now()): Promise<Sent> {
+  let to = outgoing.to;
+  let routed = false;
+  if (to === undefined) {
+    if (ticket.role === "agent") throw new BadRequest("to is required");
+    const route = await routeVisitor(ticket, now);
+    to = route.agent;
+    routed = true;
+    if (route.assigned && !route.available) await leaveMessageNotice(ticket, now + 1);
+  } else {
+    await checkPeer(ticket, to);
+  }
   const message: LogItem = {
     type: "unicast",
     from: ticket.userId,
     nick: ticket.nick,
-    to: outgoing.to,
+    to,
     ...(outgoing.style ? { style: outgoing.style } : {}),
     body: outgoing.body,
     timestamp: now,
   };
   // The same sender, body and millisecond is the same message (a double submit); it is delivered once.
-  if (!(await putMessage(ticket.domain, message))) return message;
+  if (!(await putMessage(ticket.domain, message))) return { message, routed };
   const event = { kind: "message" as const, packet: message };
   await Promise.all([
-    appendEvent({ domain: ticket.domain, userId: outgoing.to, event }, now),
+    appendEvent({ domain: ticket.domain, userId: to, event }, now),
     appendEvent({ domain: ticket.domain, userId: ticket.userId, event, skipTicket: ticket.ticketHash }, now),
+    recordMessage(ticket.domain, { id: ticket.userId, nick: ticket.nick, role: ticket.role }, to, now),
   ]);
-  return message;
+  return { message, routed };
 }
 
 /** Stores a message that reached a page another way; the second of several tabs stores nothing. */
@@ -51,4 +86,11 @@ export async function logMessage(ticket: TicketRecord, message: LogItem): Promis
   if (message.from !== ticket.userId && message.to !== ticket.userId) throw new Forbidden();
   await checkPeer(ticket, message.from === ticket.userId ? message.to : message.from);
   return putMessage(ticket.domain, message);
+}
+
+/** A typing notice to one buddy: short-lived, never stored in history. */
+export async function sendStatus(ticket: TicketRecord, to: string, show: StatusPacket["show"], now = Date.now()): Promise<void> {
+  await checkPeer(ticket, to);
+  const packet: StatusPacket = { from: ticket.userId, nick: ticket.nick, to, show };
+  await appendEvent({ domain: ticket.domain, userId: to, event: { kind: "status", packet } }, now);
 }

@@ -5,29 +5,42 @@
 
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { deploymentSecret } from "../auth/secret.js";
+import { verifySiteToken } from "../auth/site-token.js";
 import { hashTicket, newTicket, newVisitorId, signVisitor, verifyVisitor } from "../auth/tokens.js";
 import { config } from "../config.js";
+import { admitOrigin } from "../http/cors.js";
+import type { Call } from "../http/endpoint.js";
 import { NotAuthorized } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
 import { type InboxEvent, readInbox, type StoredEvent } from "../store/inbox.js";
 import { expiresAt, timeKey } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
-import { getAgent } from "../store/sites.js";
+import { getAgent, type Site } from "../store/sites.js";
 import { putTicket, type Role } from "../store/tickets.js";
-import { touchUser } from "../store/users.js";
-import { type BuddyInfo, buddiesByIds, siteAgents } from "./buddies.js";
+import { forgetTickets, touchUser } from "../store/users.js";
+import { startingBuddies } from "./buddies.js";
 import { SETTLE_MS } from "./cursor.js";
-import { agentsOf, requireSite } from "./directory.js";
+import { requireSite } from "./directory.js";
+import { announce, isOnline } from "./presence.js";
 
 export type Identity =
   | { kind: "agent"; username: string; password: string }
+  | { kind: "site-token"; token: string }
   | { kind: "visitor"; visitorToken?: string | undefined; nick?: string | undefined };
+
+/** What a visitor's page says of where they are; agents see it in the visitor's buddyInfo. */
+export interface Whereabouts {
+  url?: string | undefined;
+  referrer?: string | undefined;
+  userAgent?: string | undefined;
+}
 
 export interface OnlineRequest {
   domain: string;
   identity: Identity;
   show: Show;
   buddyIds: readonly string[];
+  whereabouts: Whereabouts;
   /** Absolute URL of the `packets` endpoint. */
   server: string;
 }
@@ -55,6 +68,20 @@ async function signInAgent(domain: string, username: string, password: string): 
   return { id: agent.id, role: "agent", nick: agent.nick, ...(agent.picUrl ? { picUrl: agent.picUrl } : {}) };
 }
 
+async function signInWithSiteToken(site: Site, token: string, now: number): Promise<Person> {
+  if (!site.tokenSecret) throw new NotAuthorized();
+  const claims = await verifySiteToken(token, site.domain, site.tokenSecret, now);
+  if (!claims) throw new NotAuthorized();
+  if (claims.role === "agent") {
+    // A token names an agent the operator registered; it cannot make one up.
+    const agent = await getAgent(site.domain, claims.sub);
+    if (!agent) throw new NotAuthorized();
+    const picUrl = claims.picUrl ?? agent.picUrl;
+    return { id: agent.id, role: "agent", nick: agent.nick, ...(picUrl ? { picUrl } : {}) };
+  }
+  return { id: claims.sub, role: "member", nick: claims.nick, ...(claims.picUrl ? { picUrl: claims.picUrl } : {}) };
+}
+
 export function defaultVisitorNick(visitorId: string): string {
   return `v${visitorId.slice(4, 10)}`;
 }
@@ -72,22 +99,26 @@ async function identifyVisitor(domain: string, identity: Extract<Identity, { kin
   return { id, role: "visitor", nick: identity.nick ?? defaultVisitorNick(id), visitorToken: signVisitor(secret, domain, id) };
 }
 
-function identify(domain: string, identity: Identity): Promise<Person> {
-  return identity.kind === "agent"
-    ? signInAgent(domain, identity.username, identity.password)
-    : identifyVisitor(domain, identity);
+function identify(site: Site, identity: Identity, now: number): Promise<Person> {
+  if (identity.kind === "agent") return signInAgent(site.domain, identity.username, identity.password);
+  if (identity.kind === "site-token") return signInWithSiteToken(site, identity.token, now);
+  return identifyVisitor(site.domain, identity);
 }
 
 function isMessage(stored: StoredEvent): stored is StoredEvent & { event: Extract<InboxEvent, { kind: "message" }> } {
   return stored.event.kind === "message";
 }
 
-export async function goOnline(request: OnlineRequest, now = Date.now()) {
+export async function goOnline(call: Call, request: OnlineRequest, now = Date.now()) {
   const { domain } = request;
-  await requireSite(domain);
-  const person = await identify(domain, request.identity);
+  const site = await requireSite(domain);
+  admitOrigin(call, site.origins);
+  const person = await identify(site, request.identity, now);
+  const ticket = newTicket();
+  const ticketHash = hashTicket(ticket);
   // "~" sorts after every event key of this millisecond: all of them count as handed out here.
   const seenUpTo = `${timeKey(now)}~`;
+  const visitor = person.role !== "agent";
   const previous = await touchUser(domain, {
     id: person.id,
     role: person.role,
@@ -96,7 +127,17 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
     show: request.show,
     lastSeen: now,
     inboxSeen: seenUpTo,
+    ticketHash,
+    ...(visitor ? request.whereabouts : {}),
   });
+  const someone = { domain, userId: person.id, role: person.role, nick: person.nick };
+  if (!isOnline(previous, now)) {
+    // Tickets of tabs that vanished while the user was away are forgotten; buddies hear they are back.
+    await Promise.all([
+      forgetTickets(domain, person.id, person.role, previous?.tickets ?? new Set()),
+      request.show === "invisible" ? undefined : announce(someone, "online", request.show, previous?.status, now),
+    ]);
+  }
 
   // One newest-first read covers both the offline messages (after the user's inbox mark) and the
   // settle window the new ticket must not be handed again (lib/im/cursor.ts).
@@ -116,9 +157,8 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
     .slice(-MAX_NEW_MESSAGES)
     .map((stored) => stored.event.packet);
 
-  const ticket = newTicket();
   await putTicket({
-    ticketHash: hashTicket(ticket),
+    ticketHash,
     domain,
     userId: person.id,
     role: person.role,
@@ -133,22 +173,7 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
 
   const viewer = { domain, userId: person.id, role: person.role };
   const wanted = [...new Set([...request.buddyIds, ...newMessages.map((message) => message.from)])];
-  let buddies: BuddyInfo[];
-  if (person.role === "agent") {
-    const colleagues = (await agentsOf(domain)).map((agent) => agent.id);
-    buddies = await buddiesByIds(viewer, [...new Set([...wanted, ...colleagues])], now);
-  } else {
-    const agents = await siteAgents(viewer, now);
-    const listed = new Set(agents.map((agent) => agent.id));
-    buddies = [
-      ...agents,
-      ...(await buddiesByIds(
-        viewer,
-        wanted.filter((id) => !listed.has(id)),
-        now,
-      )),
-    ];
-  }
+  const buddies = await startingBuddies(viewer, previous?.agent, wanted, now);
 
   return {
     success: true as const,
@@ -159,9 +184,11 @@ export async function goOnline(request: OnlineRequest, now = Date.now()) {
       ...(person.picUrl ? { pic_url: person.picUrl } : {}),
       show: request.show,
       ...(person.visitorToken ? { visitor_token: person.visitorToken } : {}),
+      ...(visitor && previous?.agent ? { agent: previous.agent } : {}),
     },
     connection: { domain, ticket, server: request.server },
     buddies,
     new_messages: newMessages,
+    site: { domain, welcome: site.settings.welcome, leave_message: site.settings.leaveMessage },
   };
 }

@@ -18,8 +18,8 @@ export type PollAnswer =
 const STOPPED: PollAnswer = { status: "stopped" };
 /** Events read per inbox Query; more simply wait for the next poll. */
 const READ_LIMIT = 100;
-/** An idle ticket still records its place and presence this often, so reads stay short. */
-const REFRESH_MS = 20_000;
+/** An idle ticket still records its place and presence this often: reads stay short, the user stays online. */
+const REFRESH_MS = Math.min(20_000, config.presenceGraceMs / 3);
 
 /** Time kept between the poll's answer and Lambda's own timeout. */
 const ANSWER_MARGIN_MS = 2_000;
@@ -53,7 +53,7 @@ function packetsOf(events: readonly StoredEvent[]): PollAnswer {
 }
 
 async function record(ticket: TicketRecord, next: Cursor, handedOut: readonly StoredEvent[], now: number): Promise<boolean> {
-  const { domain, userId, ticketHash } = ticket;
+  const { domain, userId, role, ticketHash } = ticket;
   const live = await advanceTicket(ticketHash, {
     cursor: next.cursor,
     delivered: [...next.delivered],
@@ -63,8 +63,8 @@ async function record(ticket: TicketRecord, next: Cursor, handedOut: readonly St
   if (!live) return false;
   const lastMessage = handedOut.filter((stored) => stored.event.kind === "message").at(-1);
   await Promise.all([
-    touchLastSeen(domain, userId, now),
-    lastMessage ? advanceInboxSeen(domain, userId, lastMessage.sk) : undefined,
+    touchLastSeen(domain, userId, role, now),
+    lastMessage ? advanceInboxSeen(domain, userId, role, lastMessage.sk) : undefined,
   ]);
   return true;
 }

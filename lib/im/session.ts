@@ -1,10 +1,15 @@
 /** Who is calling: every call after `online` is identified by its ticket, and only by it. */
 
 import { hashTicket } from "../auth/tokens.js";
+import { admitOrigin } from "../http/cors.js";
+import type { Call } from "../http/endpoint.js";
 import { Forbidden, NotAuthorized } from "../http/errors.js";
-import { LIMITS, optionalText, type Params } from "../http/fields.js";
+import { LIMITS, optionalText } from "../http/fields.js";
 import { appendEvent } from "../store/inbox.js";
 import { endTicket, getTicket, type TicketRecord } from "../store/tickets.js";
+import { endUserTicket } from "../store/users.js";
+import { requireSite } from "./directory.js";
+import { announce } from "./presence.js";
 
 export type TicketState =
   | { state: "live"; ticket: TicketRecord }
@@ -15,29 +20,37 @@ export function isLive(ticket: TicketRecord, now: number): boolean {
   return ticket.endedAt === undefined && ticket.expires * 1000 > now;
 }
 
-export async function findTicket(params: Params, now = Date.now()): Promise<TicketState> {
-  const raw = optionalText(params, "ticket", LIMITS.ticket);
+export async function findTicket(call: Call, now = Date.now()): Promise<TicketState> {
+  const raw = optionalText(call.params, "ticket", LIMITS.ticket);
   if (raw === undefined) return { state: "unknown" };
   const ticket = await getTicket(hashTicket(raw));
   if (!ticket) return { state: "unknown" };
-  const domain = params.domain?.toLowerCase();
+  const domain = call.params.domain?.toLowerCase();
   // A ticket of one site used in the name of another is refused, never reinterpreted.
   if (domain !== undefined && domain !== "" && domain !== ticket.domain) throw new Forbidden();
+  admitOrigin(call, (await requireSite(ticket.domain)).origins);
   return { state: isLive(ticket, now) ? "live" : "ended", ticket };
 }
 
 /** The caller's live ticket; a missing, unknown, ended or expired ticket is `Not Authorized`. */
-export async function authenticate(params: Params, now = Date.now()): Promise<TicketRecord> {
-  const found = await findTicket(params, now);
+export async function authenticate(call: Call, now = Date.now()): Promise<TicketRecord> {
+  const found = await findTicket(call, now);
   if (found.state !== "live") throw new NotAuthorized();
   return found.ticket;
 }
 
-/** Ends a ticket; its waiting poll learns it from its inbox and answers `stopped`. */
-export async function endSession(ticket: TicketRecord, now = Date.now()): Promise<void> {
-  if (!(await endTicket(ticket.ticketHash, now))) return;
-  await appendEvent(
-    { domain: ticket.domain, userId: ticket.userId, event: { kind: "stop", ticketHash: ticket.ticketHash } },
-    now,
-  );
+/**
+ * Ends a ticket (`refresh`), or ends it and takes the user offline at once (`offline`). Its
+ * waiting poll learns it from the inbox and answers `stopped`; buddies hear of it when the user's
+ * last ticket is gone.
+ */
+export async function endSession(ticket: TicketRecord, scope: "ticket" | "user", now = Date.now()): Promise<void> {
+  const { domain, userId, role, ticketHash } = ticket;
+  if (!(await endTicket(ticketHash, now))) return;
+  await appendEvent({ domain, userId, event: { kind: "stop", ticketHash } }, now);
+  const after = await endUserTicket(domain, userId, role, scope === "user" ? "all" : ticketHash);
+  // An invisible user's buddies never saw them come, so they hear nothing of them going.
+  if (after && (after.tickets?.size ?? 0) === 0 && after.show !== "invisible") {
+    await announce({ domain, userId, role, nick: ticket.nick }, "offline", after.show, after.status, now);
+  }
 }

@@ -26,9 +26,18 @@ export function conversationPk(domain: string, a: string, b: string): string {
 
 export const keys = {
   site: (domain: string): Key => ({ pk: `SITE#${domain}`, sk: "META" }),
+  /** One registry item per site, so that listing the sites is one Query, never a Scan. */
+  siteEntry: (domain: string): Key => ({ pk: "SITES", sk: domain }),
+  sitesPk: "SITES",
   agent: (domain: string, id: string): Key => ({ pk: `SITE#${domain}`, sk: `AGENT#${id}` }),
   agentPrefix: "AGENT#",
   userState: (domain: string, id: string): Key => ({ pk: `USER#${domain}#${id}`, sk: "STATE" }),
+  /** The conversations a user has: their agent(s) for a visitor, their visitors for an agent. */
+  peer: (domain: string, owner: string, other: string): Key => ({ pk: `USER#${domain}#${owner}`, sk: `PEER#${other}` }),
+  peerPrefix: "PEER#",
+  /** An open conversation of a site, found by the routing's sweep (lib/im/routing.ts). */
+  openConversation: (domain: string, visitor: string): Key => ({ pk: `SITE#${domain}`, sk: `OPEN#${visitor}` }),
+  openPrefix: "OPEN#",
   /** The table never holds a usable ticket, only its hash. */
   ticket: (ticketHash: string): Key => ({ pk: `TICKET#${ticketHash}`, sk: "TICKET" }),
   /** A pure function of the message, so storing it twice is one failed conditional put. */

@@ -1,9 +1,13 @@
-/** User state: one item per user of a site, holding what buddies see of them. */
-import { BatchGetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+/**
+ * What buddies see of a user: show, status, last seen, open tickets. A visitor's or member's
+ * state is its own item; an agent's lives on the agent item, so that one Query on the site's
+ * partition gives every agent with their presence and load (lib/im/routing.ts).
+ */
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Show } from "../http/fields.js";
 import { type Db, db } from "./client.js";
 import { isConditionFailed, storeCall } from "./errors.js";
-import { keys } from "./keys.js";
+import { type Key, keys } from "./keys.js";
 import type { Role } from "./tickets.js";
 
 export interface UserState {
@@ -14,16 +18,36 @@ export interface UserState {
   show: Show;
   status?: string;
   lastSeen: number;
+  /** Hashes of the tickets not yet ended; tabs that vanished stay until the grace period shows it. */
+  tickets?: Set<string>;
   /** Inbox sort key up to which messages have reached the user (lib/im/online.ts, new_messages). */
   inboxSeen?: string;
+  /** Visitors: the page, referrer and browser they came with, and their agent. */
+  url?: string;
+  referrer?: string;
+  userAgent?: string;
+  agent?: string;
+  /** Agents: conversations assigned and not closed, and when they last got one (lib/im/routing.ts). */
+  open?: number;
+  lastAssignedAt?: number;
+}
+
+export function stateKey(domain: string, id: string, role: Role): Key {
+  return role === "agent" ? keys.agent(domain, id) : keys.userState(domain, id);
 }
 
 export type UserUpdate = Pick<UserState, "id" | "role" | "nick" | "show" | "lastSeen"> & {
   picUrl?: string | undefined;
   inboxSeen?: string | undefined;
+  url?: string | undefined;
+  referrer?: string | undefined;
+  userAgent?: string | undefined;
+  ticketHash: string;
 };
 
-/** Writes what the user is now and returns what they were, so `online` needs no read first. */
+const OPTIONAL_FIELDS = ["picUrl", "inboxSeen", "url", "referrer", "userAgent"] as const;
+
+/** Writes what the user is now, adds their new ticket, and returns what they were: `online` reads nothing first. */
 export async function touchUser(domain: string, user: UserUpdate, store: Db = db()): Promise<UserState | undefined> {
   const values: Record<string, unknown> = {
     ":id": user.id,
@@ -31,9 +55,10 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
     ":nick": user.nick,
     ":show": user.show,
     ":lastSeen": user.lastSeen,
+    ":ticket": new Set([user.ticketHash]),
   };
   let update = "SET id = :id, #role = :role, nick = :nick, #show = :show, lastSeen = :lastSeen";
-  for (const name of ["picUrl", "inboxSeen"] as const) {
+  for (const name of OPTIONAL_FIELDS) {
     if (user[name] === undefined) continue;
     update += `, ${name} = :${name}`;
     values[`:${name}`] = user[name];
@@ -42,8 +67,8 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
-        Key: keys.userState(domain, user.id),
-        UpdateExpression: update,
+        Key: stateKey(domain, user.id, user.role),
+        UpdateExpression: `${update} ADD tickets :ticket`,
         ExpressionAttributeNames: { "#role": "role", "#show": "show" },
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_OLD",
@@ -53,7 +78,86 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
   return Attributes as UserState | undefined;
 }
 
-/** Users by id, in one BatchGet per 100 ids; unknown ids are left out. */
+/** Drops ticket hashes of tabs that vanished (found at `online`, when the user was gone past the grace period). */
+export async function forgetTickets(
+  domain: string,
+  id: string,
+  role: Role,
+  hashes: Set<string>,
+  store: Db = db(),
+): Promise<void> {
+  if (hashes.size === 0) return;
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: stateKey(domain, id, role),
+        UpdateExpression: "DELETE tickets :gone",
+        ExpressionAttributeValues: { ":gone": hashes },
+      }),
+    ),
+  );
+}
+
+/**
+ * Removes one ended ticket, or all of them (`offline`), and returns the state after it:
+ * no ticket left means the user just went offline.
+ */
+export async function endUserTicket(
+  domain: string,
+  id: string,
+  role: Role,
+  ticketHash: string | "all",
+  store: Db = db(),
+): Promise<UserState | undefined> {
+  const { Attributes } = await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: stateKey(domain, id, role),
+        ...(ticketHash === "all"
+          ? { UpdateExpression: "REMOVE tickets" }
+          : { UpdateExpression: "DELETE tickets :ticket", ExpressionAttributeValues: { ":ticket": new Set([ticketHash]) } }),
+        ConditionExpression: "attribute_exists(pk)",
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+  ).catch((error: unknown) => {
+    if (isConditionFailed(error)) return { Attributes: undefined };
+    throw error;
+  });
+  return Attributes as UserState | undefined;
+}
+
+export async function setShow(
+  domain: string,
+  id: string,
+  role: Role,
+  show: Show,
+  status: string | undefined,
+  store: Db = db(),
+): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: stateKey(domain, id, role),
+        UpdateExpression: status === undefined ? "SET #show = :show REMOVE #status" : "SET #show = :show, #status = :status",
+        ExpressionAttributeNames: { "#show": "show", "#status": "status" },
+        ExpressionAttributeValues: { ":show": show, ...(status === undefined ? {} : { ":status": status }) },
+      }),
+    ),
+  );
+}
+
+export async function getUserState(domain: string, id: string, role: Role, store: Db = db()): Promise<UserState | undefined> {
+  const { Item } = await storeCall(() =>
+    store.doc.send(new GetCommand({ TableName: store.table, Key: stateKey(domain, id, role), ConsistentRead: true })),
+  );
+  return Item as UserState | undefined;
+}
+
+/** Visitors and members by id, in one BatchGet per 100 ids; unknown ids are left out. */
 export async function getUsers(domain: string, ids: readonly string[], store: Db = db()): Promise<Map<string, UserState>> {
   const found = new Map<string, UserState>();
   for (let start = 0; start < ids.length; start += 100) {
@@ -72,14 +176,39 @@ export async function getUsers(domain: string, ids: readonly string[], store: Db
   return found;
 }
 
+/** Every agent of a site with their live state: one strongly consistent Query on the site's partition. */
+export async function agentStates(domain: string, store: Db = db()): Promise<UserState[]> {
+  const agents: UserState[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.site(domain).pk, ":prefix": keys.agentPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      const { passwordHash: _hash, ...agent } = item;
+      agents.push({ show: "available", lastSeen: 0, ...agent, role: "agent" } as UserState);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return agents;
+}
+
 /** Moves the user's inbox mark forward, never back; concurrent tabs may race here and the highest wins. */
-export async function advanceInboxSeen(domain: string, id: string, mark: string, store: Db = db()): Promise<void> {
+export async function advanceInboxSeen(domain: string, id: string, role: Role, mark: string, store: Db = db()): Promise<void> {
   try {
     await storeCall(() =>
       store.doc.send(
         new UpdateCommand({
           TableName: store.table,
-          Key: keys.userState(domain, id),
+          Key: stateKey(domain, id, role),
           UpdateExpression: "SET inboxSeen = :mark",
           ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(inboxSeen) OR inboxSeen < :mark)",
           ExpressionAttributeValues: { ":mark": mark },
@@ -92,12 +221,12 @@ export async function advanceInboxSeen(domain: string, id: string, mark: string,
 }
 
 /** Keeps a user online between `online` calls: the long poll calls this as it answers. */
-export async function touchLastSeen(domain: string, id: string, now: number, store: Db = db()): Promise<void> {
+export async function touchLastSeen(domain: string, id: string, role: Role, now: number, store: Db = db()): Promise<void> {
   await storeCall(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
-        Key: keys.userState(domain, id),
+        Key: stateKey(domain, id, role),
         UpdateExpression: "SET lastSeen = :now",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":now": now },

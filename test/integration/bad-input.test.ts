@@ -19,12 +19,17 @@ describe("bad input gets a clear error and stores nothing", () => {
     const guest = await visitor(client);
     const full = { ticket: guest.ticket, type: "unicast", to: "alice", body: "hi" };
 
-    await expectError("message", { ...full, to: undefined }, 400, "to is required");
     await expectError("message", { ...full, body: undefined }, 400, "body is required");
     await expectError("message", { ...full, type: undefined }, 400, "type is required");
     await expectError("message", { ...full, type: "multicast" }, 400, "type must be unicast");
     await expectError("message", { ...full, ticket: undefined }, 401, "Not Authorized");
     expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("asks an agent for `to`: only visitors' messages are routed", async () => {
+    const bob = await agent(client, "bob");
+
+    await expectError("message", { ticket: bob.ticket, type: "unicast", body: "to whom?" }, 400, "to is required");
   });
 
   it("refuses a body over 4000 characters, and a style over 200", async () => {

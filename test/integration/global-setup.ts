@@ -23,6 +23,7 @@ export async function setup(project: TestProject) {
       POLL_WAIT_MS: "2000",
       POLL_INTERVAL_MS: "50",
       POLL_INTERVAL_MAX_MS: "200",
+      PRESENCE_GRACE_SECONDS: "4",
     },
     logFile: join(ROOT, "test-results", `offline-${database}.log`),
   });

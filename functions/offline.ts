@@ -1,0 +1,8 @@
+import { OK } from "../lib/http/answer.js";
+import { endpoint } from "../lib/http/endpoint.js";
+import { authenticate, endSession } from "../lib/im/session.js";
+
+export const handler = endpoint(async (call) => {
+  await endSession(await authenticate(call), "user");
+  return OK;
+});

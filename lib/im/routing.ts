@@ -1,0 +1,85 @@
+/**
+ * Routing a visitor's first message to an agent: an available agent (online, not `dnd` or
+ * `invisible`) with the fewest open conversations, ties to whoever got one least recently.
+ * The agent's count only moves by a conditional write on the count that was read, so routings
+ * racing for the same agent retry instead of overloading them, and the visitor's agent is set
+ * only if unset, so a visitor never gets two.
+ */
+import { NotFound, TooManyRequests } from "../http/errors.js";
+import {
+  claimAgent,
+  clearVisitorAgent,
+  deleteOpenConversation,
+  listOpenConversations,
+  putOpenConversation,
+  releaseAgent,
+  setVisitorAgent,
+} from "../store/routing.js";
+import type { TicketRecord } from "../store/tickets.js";
+import { agentStates, getUserState, getUsers, type UserState } from "../store/users.js";
+import { isAvailable, isOnline } from "./presence.js";
+
+export interface Route {
+  agent: string;
+  /** False when no agent was available and the message waits for the agent's next `online`. */
+  available: boolean;
+  /** True when this call assigned the agent. */
+  assigned: boolean;
+}
+
+const MAX_ATTEMPTS = 40;
+
+function pick(pool: readonly UserState[]): UserState | undefined {
+  return [...pool].sort(
+    (a, b) => (a.open ?? 0) - (b.open ?? 0) || (a.lastAssignedAt ?? 0) - (b.lastAssignedAt ?? 0) || a.id.localeCompare(b.id),
+  )[0];
+}
+
+/** Closes the conversations of visitors who are gone, so that agents' counts are true when routing reads them. */
+export async function sweep(domain: string, now: number): Promise<number> {
+  const open = await listOpenConversations(domain);
+  if (open.length === 0) return 0;
+  const visitors = await getUsers(
+    domain,
+    open.map((conversation) => conversation.visitor),
+  );
+  let closed = 0;
+  for (const conversation of open) {
+    if (isOnline(visitors.get(conversation.visitor), now)) continue;
+    if (!(await deleteOpenConversation(domain, conversation.visitor, conversation.agent))) continue;
+    await Promise.all([
+      releaseAgent(domain, conversation.agent),
+      clearVisitorAgent(domain, conversation.visitor, conversation.agent),
+    ]);
+    closed++;
+  }
+  return closed;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Promise<Route> {
+  const { domain, userId } = ticket;
+  const current = await getUserState(domain, userId, ticket.role);
+  if (current?.agent) return { agent: current.agent, available: true, assigned: false };
+  await sweep(domain, now);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const agents = await agentStates(domain);
+    const available = agents.filter((agent) => isAvailable(agent, now));
+    const chosen = pick(available.length > 0 ? available : agents);
+    if (!chosen) throw new NotFound();
+    if (!(await claimAgent(domain, chosen.id, chosen.open ?? 0, now))) {
+      await pause(5 + Math.random() * 20 * Math.min(attempt + 1, 5));
+      continue;
+    }
+    if (await setVisitorAgent(domain, userId, chosen.id)) {
+      await putOpenConversation(domain, { visitor: userId, agent: chosen.id, since: now });
+      return { agent: chosen.id, available: available.length > 0, assigned: true };
+    }
+    // Another first message of the same visitor won the race: keep its agent, give this one back.
+    await releaseAgent(domain, chosen.id);
+    const winner = (await getUserState(domain, userId, ticket.role))?.agent;
+    if (winner) return { agent: winner, available: true, assigned: false };
+  }
+  throw new TooManyRequests();
+}

@@ -1,0 +1,109 @@
+/**
+ * Peers: one item per conversation a user has, in the user's own partition, so that an agent's
+ * visitor list is one Query. They carry the last time and the unread count, and expire a month
+ * after the conversation's last message.
+ */
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, db } from "./client.js";
+import { storeCall } from "./errors.js";
+import { expiresAt, keys } from "./keys.js";
+import type { Role } from "./tickets.js";
+
+export interface Peer {
+  id: string;
+  nick?: string;
+  role?: Role;
+  lastAt: number;
+  unread: number;
+}
+
+const KEEP_MS = 30 * 24 * 3600_000;
+
+export interface PeerParty {
+  id: string;
+  nick: string;
+  role: Role;
+}
+
+/** After a message: the recipient has one more unread; the sender has read everything (they answered). */
+export async function recordMessage(domain: string, from: PeerParty, to: string, now: number, store: Db = db()): Promise<void> {
+  const expires = expiresAt(now + KEEP_MS);
+  await Promise.all([
+    storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.peer(domain, to, from.id),
+          UpdateExpression: "SET id = :id, nick = :nick, #role = :role, lastAt = :now, expires = :expires ADD unread :one",
+          ExpressionAttributeNames: { "#role": "role" },
+          ExpressionAttributeValues: {
+            ":id": from.id,
+            ":nick": from.nick,
+            ":role": from.role,
+            ":now": now,
+            ":expires": expires,
+            ":one": 1,
+          },
+        }),
+      ),
+    ),
+    storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.peer(domain, from.id, to),
+          UpdateExpression: "SET id = :id, lastAt = :now, unread = :zero, expires = :expires",
+          ExpressionAttributeValues: { ":id": to, ":now": now, ":zero": 0, ":expires": expires },
+        }),
+      ),
+    ),
+  ]);
+}
+
+/** The owner has read the conversation with `other` (they opened its history). */
+export async function markRead(domain: string, owner: string, other: string, store: Db = db()): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.peer(domain, owner, other),
+        UpdateExpression: "SET unread = :zero",
+        ConditionExpression: "attribute_exists(pk) AND unread > :zero",
+        ExpressionAttributeValues: { ":zero": 0 },
+      }),
+    ),
+  ).catch((error: unknown) => {
+    if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
+  });
+}
+
+/** All peers of a user, most recent first: one Query on the user's partition. */
+export async function listPeers(domain: string, owner: string, now: number, store: Db = db()): Promise<Peer[]> {
+  const peers: Peer[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.userState(domain, owner).pk, ":prefix": keys.peerPrefix },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      // Expired items linger until DynamoDB's TTL removes them; expiry is decided here.
+      if (typeof item.expires === "number" && item.expires * 1000 < now) continue;
+      peers.push({
+        id: String(item.id),
+        ...(typeof item.nick === "string" ? { nick: item.nick } : {}),
+        ...(typeof item.role === "string" ? { role: item.role as Role } : {}),
+        lastAt: Number(item.lastAt ?? 0),
+        unread: Number(item.unread ?? 0),
+      });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return peers.sort((a, b) => b.lastAt - a.lastAt);
+}

@@ -1,0 +1,136 @@
+/**
+ * The items behind routing visitors to agents: each agent's count of open conversations, each
+ * visitor's agent, and one `OPEN#<visitor>` item per open conversation in the site's partition.
+ * Every change is a single conditional write; no transaction.
+ */
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, db } from "./client.js";
+import { isConditionFailed, storeCall } from "./errors.js";
+import { keys } from "./keys.js";
+
+async function conditional(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await storeCall(run);
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Gives the agent one more conversation, only if their count is still the one the caller saw:
+ * two routings racing for the same agent cannot both win on a stale count.
+ */
+export function claimAgent(domain: string, agentId: string, seenOpen: number, now: number, store: Db = db()): Promise<boolean> {
+  return conditional(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.agent(domain, agentId),
+        UpdateExpression: "SET #open = :next, lastAssignedAt = :now",
+        ConditionExpression:
+          seenOpen === 0
+            ? "attribute_exists(pk) AND (attribute_not_exists(#open) OR #open = :seen)"
+            : "attribute_exists(pk) AND #open = :seen",
+        ExpressionAttributeNames: { "#open": "open" },
+        ExpressionAttributeValues: { ":seen": seenOpen, ":next": seenOpen + 1, ":now": now },
+      }),
+    ),
+  );
+}
+
+export function releaseAgent(domain: string, agentId: string, store: Db = db()): Promise<boolean> {
+  return conditional(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.agent(domain, agentId),
+        UpdateExpression: "ADD #open :minus",
+        ConditionExpression: "#open > :zero",
+        ExpressionAttributeNames: { "#open": "open" },
+        ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+      }),
+    ),
+  );
+}
+
+/** Sets the visitor's agent unless they already have one: a visitor never gets two. */
+export function setVisitorAgent(domain: string, visitorId: string, agentId: string, store: Db = db()): Promise<boolean> {
+  return conditional(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.userState(domain, visitorId),
+        UpdateExpression: "SET #agent = :agent",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#agent)",
+        ExpressionAttributeNames: { "#agent": "agent" },
+        ExpressionAttributeValues: { ":agent": agentId },
+      }),
+    ),
+  );
+}
+
+export function clearVisitorAgent(domain: string, visitorId: string, agentId: string, store: Db = db()): Promise<boolean> {
+  return conditional(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.userState(domain, visitorId),
+        UpdateExpression: "REMOVE #agent",
+        ConditionExpression: "#agent = :agent",
+        ExpressionAttributeNames: { "#agent": "agent" },
+        ExpressionAttributeValues: { ":agent": agentId },
+      }),
+    ),
+  );
+}
+
+export interface OpenConversation {
+  visitor: string;
+  agent: string;
+  since: number;
+}
+
+export async function putOpenConversation(domain: string, open: OpenConversation, store: Db = db()): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.openConversation(domain, open.visitor), ...open } })),
+  );
+}
+
+/** Closes the visitor's conversation with `agent`; false when it was not open (someone else closed it). */
+export function deleteOpenConversation(domain: string, visitor: string, agent: string, store: Db = db()): Promise<boolean> {
+  return conditional(() =>
+    store.doc.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: keys.openConversation(domain, visitor),
+        ConditionExpression: "#agent = :agent",
+        ExpressionAttributeNames: { "#agent": "agent" },
+        ExpressionAttributeValues: { ":agent": agent },
+      }),
+    ),
+  );
+}
+
+export async function listOpenConversations(domain: string, store: Db = db()): Promise<OpenConversation[]> {
+  const open: OpenConversation[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.site(domain).pk, ":prefix": keys.openPrefix },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      open.push({ visitor: String(item.visitor), agent: String(item.agent), since: Number(item.since) });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return open;
+}
