@@ -5,6 +5,16 @@ import { TooManyRequests } from "../http/errors.js";
 
 const THROTTLED = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
 
+/** A create that found its item already there (a conditional put refused). */
+export class AlreadyExists extends Error {
+  override name = "AlreadyExists";
+}
+
+/** An update or delete of an item that is not there (a conditional write refused). */
+export class DoesNotExist extends Error {
+  override name = "DoesNotExist";
+}
+
 export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }

@@ -1,8 +1,17 @@
 /** Sites: the domains registered with the service, and their settings. */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { storeCall } from "./errors.js";
-import { keys } from "./keys.js";
+import { AlreadyExists, DoesNotExist, isConditionFailed, storeCall } from "./errors.js";
+import { type Key, keys } from "./keys.js";
 
 export interface SiteSettings {
   /** How many messages `history` returns when the caller names no `limit`. */
@@ -20,6 +29,8 @@ export interface Site {
   /** The secret the site's own back end signs member and agent tokens with (HS256). */
   tokenSecret?: string;
   settings: SiteSettings;
+  /** When `createSite` registered it (epoch ms); absent on sites written otherwise. */
+  createdAt?: number;
 }
 
 export const DEFAULT_SETTINGS: SiteSettings = {
@@ -43,6 +54,7 @@ function toSite(item: Record<string, unknown>): Site {
     origins: (item.origins as string[] | undefined) ?? [],
     ...(typeof item.tokenSecret === "string" ? { tokenSecret: item.tokenSecret } : {}),
     settings: { ...DEFAULT_SETTINGS, ...settings },
+    ...(typeof item.createdAt === "number" ? { createdAt: item.createdAt } : {}),
   };
 }
 
@@ -60,6 +72,7 @@ export async function getSite(domain: string, store: Db = db()): Promise<Site | 
   return Item ? toSite(Item) : undefined;
 }
 
+/** Replaces the whole site item (seeding an empty table); `createSite` and `updateSite` are the careful writes. */
 export async function putSite(site: Site, store: Db = db()): Promise<void> {
   await storeCall(() => store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.site(site.domain), ...site } })));
 }
@@ -69,6 +82,10 @@ export async function getAgent(domain: string, id: string, store: Db = db()): Pr
   return Item ? toAgent(Item) : undefined;
 }
 
+/**
+ * Replaces the whole agent item, live state included (seeding an empty table only); `createAgent`
+ * and `updateAgent` are the writes that leave the service's state alone.
+ */
 export async function putAgent(domain: string, agent: Agent, store: Db = db()): Promise<void> {
   await storeCall(() =>
     store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.agent(domain, agent.id), ...agent } })),
@@ -94,4 +111,232 @@ export async function listAgents(domain: string, store: Db = db()): Promise<Agen
     start = page.LastEvaluatedKey;
   } while (start);
   return agents;
+}
+
+/** A site in the registry (`keys.siteEntry`): what listing the sites costs one Query. */
+export interface SiteEntry {
+  domain: string;
+  createdAt?: number;
+}
+
+/** Every registered site, in domain order: one Query on the registry partition (paged), never a Scan. */
+export async function listSites(store: Db = db()): Promise<SiteEntry[]> {
+  const entries: SiteEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.sitesPk },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      entries.push({ domain: String(item.sk), ...(typeof item.createdAt === "number" ? { createdAt: item.createdAt } : {}) });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/** The sites of these domains, in the order given; domains with no site item are left out. */
+export async function getSites(domains: readonly string[], store: Db = db()): Promise<Site[]> {
+  const found = new Map<string, Site>();
+  for (let i = 0; i < domains.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] | undefined = domains
+      .slice(i, i + BATCH_GET_LIMIT)
+      .map((domain) => ({ ...keys.site(domain) }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      const Keys: Record<string, unknown>[] = pending;
+      const result: BatchGetCommandOutput = await storeCall(() =>
+        store.doc.send(new BatchGetCommand({ RequestItems: { [store.table]: { Keys } } })),
+      );
+      for (const item of result.Responses?.[store.table] ?? []) {
+        const site = toSite(item);
+        found.set(site.domain, site);
+      }
+      pending = result.UnprocessedKeys?.[store.table]?.Keys;
+    }
+  }
+  return domains.flatMap((domain) => found.get(domain) ?? []);
+}
+
+/**
+ * Registers a new site; `AlreadyExists` if the domain has one. The registry entry is written
+ * first (idempotent, keeping its first `createdAt`), so a site item never exists unlisted.
+ */
+export async function createSite(site: Site, store: Db = db(), now = Date.now()): Promise<Site> {
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.siteEntry(site.domain),
+        UpdateExpression: "SET createdAt = if_not_exists(createdAt, :now)",
+        ExpressionAttributeValues: { ":now": now },
+      }),
+    ),
+  );
+  const created: Site = { ...site, createdAt: now };
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { ...keys.site(site.domain), ...created },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new AlreadyExists(`site ${site.domain} already exists`);
+    throw error;
+  }
+  return created;
+}
+
+/** A change to a site: fields left out stay as they are; `tokenSecret: null` removes the secret. */
+export interface SitePatch {
+  origins?: string[];
+  tokenSecret?: string | null;
+  settings?: Partial<SiteSettings>;
+}
+
+/** One conditional UpdateItem of the named fields; `DoesNotExist` if there is no such item. */
+async function updateFields(
+  store: Db,
+  key: Key,
+  set: Record<string, unknown>,
+  remove: string[],
+  missing: string,
+): Promise<Record<string, unknown>> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  // Dotted names are paths into maps (`settings.welcome`); each part gets its own placeholder.
+  const path = (name: string) =>
+    name
+      .split(".")
+      .map((part) => {
+        const placeholder = `#${part.replace(/[^A-Za-z0-9_]/g, "_")}`;
+        names[placeholder] = part;
+        return placeholder;
+      })
+      .join(".");
+  const sets = Object.entries(set).map(([name, value], index) => {
+    values[`:v${index}`] = value;
+    return `${path(name)} = :v${index}`;
+  });
+  const removes = remove.map(path);
+  if (sets.length === 0 && removes.length === 0) {
+    // Nothing to change: still say whether the item is there, and answer it.
+    const { Item } = await storeCall(() =>
+      store.doc.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true })),
+    );
+    if (!Item) throw new DoesNotExist(missing);
+    return Item;
+  }
+  const clauses = [sets.length > 0 ? `SET ${sets.join(", ")}` : "", removes.length > 0 ? `REMOVE ${removes.join(", ")}` : ""];
+  names["#pk"] = "pk";
+  const input: UpdateCommandInput = {
+    TableName: store.table,
+    Key: key,
+    ConditionExpression: "attribute_exists(#pk)",
+    UpdateExpression: clauses.join(" ").trim(),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    ReturnValues: "ALL_NEW",
+  };
+  try {
+    const { Attributes } = await storeCall(() => store.doc.send(new UpdateCommand(input)));
+    return Attributes ?? {};
+  } catch (error) {
+    if (isConditionFailed(error)) throw new DoesNotExist(missing);
+    throw error;
+  }
+}
+
+/** Changes the named fields of a site with one UpdateItem (never a put over it); `DoesNotExist` for an unknown domain. */
+export async function updateSite(domain: string, patch: SitePatch, store: Db = db()): Promise<Site> {
+  const set: Record<string, unknown> = {};
+  const remove: string[] = [];
+  if (patch.origins !== undefined) set.origins = patch.origins;
+  if (patch.tokenSecret === null) remove.push("tokenSecret");
+  else if (patch.tokenSecret !== undefined) set.tokenSecret = patch.tokenSecret;
+  for (const [name, value] of Object.entries(patch.settings ?? {})) {
+    if (value !== undefined) set[`settings.${name}`] = value;
+  }
+  return toSite(await updateFields(store, keys.site(domain), set, remove, `unknown site ${domain}`));
+}
+
+/**
+ * Removes a site's item and its registry entry; `DoesNotExist` if there was no site item (the
+ * registry entry is removed all the same). Its agents are the caller's business: remove them first.
+ */
+export async function deleteSite(domain: string, store: Db = db()): Promise<void> {
+  const { Attributes } = await storeCall(() =>
+    store.doc.send(new DeleteCommand({ TableName: store.table, Key: keys.site(domain), ReturnValues: "ALL_OLD" })),
+  );
+  await storeCall(() => store.doc.send(new DeleteCommand({ TableName: store.table, Key: keys.siteEntry(domain) })));
+  if (!Attributes) throw new DoesNotExist(`unknown site ${domain}`);
+}
+
+/**
+ * Adds an agent with a conditional put: the item will also hold the service's live state, so an
+ * existing agent is never replaced (`AlreadyExists`).
+ */
+export async function createAgent(domain: string, agent: Agent, store: Db = db()): Promise<Agent> {
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { ...keys.agent(domain, agent.id), ...agent },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new AlreadyExists(`site ${domain} already has an agent ${agent.id}`);
+    throw error;
+  }
+  return agent;
+}
+
+/** A change to an agent's profile: fields left out stay; `null` removes the picture or the password. */
+export interface AgentPatch {
+  nick?: string;
+  picUrl?: string | null;
+  passwordHash?: string | null;
+}
+
+/** SET/REMOVE of profile fields only, so the live state on the item survives; `DoesNotExist` for an unknown agent. */
+export async function updateAgent(domain: string, id: string, patch: AgentPatch, store: Db = db()): Promise<Agent> {
+  const set: Record<string, unknown> = {};
+  const remove: string[] = [];
+  if (patch.nick !== undefined) set.nick = patch.nick;
+  for (const name of ["picUrl", "passwordHash"] as const) {
+    const value = patch[name];
+    if (value === null) remove.push(name);
+    else if (value !== undefined) set[name] = value;
+  }
+  return toAgent(await updateFields(store, keys.agent(domain, id), set, remove, `site ${domain} has no agent ${id}`));
+}
+
+/** Removes an agent; `DoesNotExist` if there is none with that id. */
+export async function deleteAgent(domain: string, id: string, store: Db = db()): Promise<void> {
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new DeleteCommand({ TableName: store.table, Key: keys.agent(domain, id), ConditionExpression: "attribute_exists(pk)" }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new DoesNotExist(`site ${domain} has no agent ${id}`);
+    throw error;
+  }
 }

@@ -140,6 +140,7 @@ describe("inbox keys", () => {
 describe("other keys", () => {
   it.each([
     { what: "site", key: keys.site(DOMAIN), expected: { pk: "SITE#shop.example.com", sk: "META" } },
+    { what: "site registry entry", key: keys.siteEntry(DOMAIN), expected: { pk: "SITES", sk: "shop.example.com" } },
     { what: "agent", key: keys.agent(DOMAIN, "alice"), expected: { pk: "SITE#shop.example.com", sk: "AGENT#alice" } },
     { what: "user state", key: keys.userState(DOMAIN, "alice"), expected: { pk: "USER#shop.example.com#alice", sk: "STATE" } },
     { what: "ticket", key: keys.ticket("h4sh"), expected: { pk: "TICKET#h4sh", sk: "TICKET" } },
@@ -150,6 +151,10 @@ describe("other keys", () => {
     },
   ])("a $what key follows the data model", ({ key, expected }) => {
     expect(key).toEqual(expected);
+  });
+
+  it("every site's registry entry shares one partition, so one Query lists the sites", () => {
+    expect(new Set([keys.siteEntry(DOMAIN).pk, keys.siteEntry("other.example").pk, keys.sitesPk])).toEqual(new Set(["SITES"]));
   });
 
   it("an agent key starts with agentPrefix, so one Query finds every agent of a site", () => {
