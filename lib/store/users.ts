@@ -57,10 +57,13 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
     ":lastSeen": user.lastSeen,
     ":ticket": new Set([user.ticketHash]),
   };
+  // Every name goes through a placeholder: several (`url`, `role`, `show`) are DynamoDB reserved words.
+  const names: Record<string, string> = { "#role": "role", "#show": "show" };
   let update = "SET id = :id, #role = :role, nick = :nick, #show = :show, lastSeen = :lastSeen";
   for (const name of OPTIONAL_FIELDS) {
     if (user[name] === undefined) continue;
-    update += `, ${name} = :${name}`;
+    update += `, #${name} = :${name}`;
+    names[`#${name}`] = name;
     values[`:${name}`] = user[name];
   }
   const { Attributes } = await storeCall(() =>
@@ -69,7 +72,7 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
         TableName: store.table,
         Key: stateKey(domain, user.id, user.role),
         UpdateExpression: `${update} ADD tickets :ticket`,
-        ExpressionAttributeNames: { "#role": "role", "#show": "show" },
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_OLD",
       }),

@@ -71,20 +71,33 @@ export interface LogItem {
   timestamp: number;
 }
 
+export interface Buddy {
+  id: string;
+  nick: string;
+  group: string;
+  presence: string;
+  show: string;
+  status?: string;
+  url?: string;
+  referrer?: string;
+  unread?: number;
+}
+
 export interface OnlineAnswer {
   success: true;
   server_time: number;
-  user: { id: string; nick: string; show: string; visitor_token?: string };
-  connection: { domain: string; ticket: string; server: string };
-  buddies: { id: string; nick: string; presence: string; show: string }[];
+  user: { id: string; nick: string; show: string; visitor_token?: string; agent?: string };
+  connection: { domain: string; ticket: string; server: string; websocket?: string };
+  buddies: Buddy[];
   new_messages: LogItem[];
+  site: { domain: string; welcome: string; leave_message: string };
 }
 
 export interface Packets {
   status: string;
   messages?: LogItem[];
-  presences?: unknown[];
-  statuses?: unknown[];
+  presences?: { from: string; nick: string; type: string; show: string; status?: string }[];
+  statuses?: { from: string; nick: string; to: string; show: string }[];
 }
 
 /** One browser tab of one user. */
@@ -93,6 +106,10 @@ export class Tab {
     readonly client: WebimClient,
     readonly session: OnlineAnswer,
   ) {}
+
+  get domain(): string {
+    return this.session.connection.domain;
+  }
 
   get id(): string {
     return this.session.user.id;
@@ -103,7 +120,20 @@ export class Tab {
   }
 
   send(to: string, body: string, extra: Params = {}) {
-    return this.client.ok("message", { ticket: this.ticket, domain: "localhost", type: "unicast", to, body, ...extra });
+    return this.client.ok("message", { ticket: this.ticket, domain: this.domain, type: "unicast", to, body, ...extra });
+  }
+
+  /** A visitor's message to "the site": the server picks the agent. */
+  ask(body: string) {
+    return this.client.ok<{ success: true; to: string; timestamp: number }>("message", {
+      ticket: this.ticket,
+      type: "unicast",
+      body,
+    });
+  }
+
+  buddies(ids: string[]) {
+    return this.client.ok<Buddy[]>("buddies", { ticket: this.ticket, ids: ids.join(",") });
   }
 
   history(id: string, extra: Params = {}) {
@@ -112,7 +142,7 @@ export class Tab {
 
   async poll(): Promise<Packets> {
     const reply = await fetch(
-      `${this.session.connection.server}?${new URLSearchParams({ domain: "localhost", ticket: this.ticket })}`,
+      `${this.session.connection.server}?${new URLSearchParams({ domain: this.domain, ticket: this.ticket })}`,
     );
     return JSON.parse(await reply.text()) as Packets;
   }
@@ -132,7 +162,7 @@ export async function visitor(client: WebimClient, params: Params = {}): Promise
   return new Tab(client, await client.ok<OnlineAnswer>("online", { domain: "localhost", ...params }));
 }
 
-export async function agent(client: WebimClient, username: "alice" | "bob", params: Params = {}): Promise<Tab> {
+export async function agent(client: WebimClient, username: string, params: Params = {}): Promise<Tab> {
   const password = `${username}-demo`;
   return new Tab(client, await client.ok<OnlineAnswer>("online", { domain: "localhost", username, password, ...params }));
 }

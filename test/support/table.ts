@@ -12,12 +12,12 @@ const doc = DynamoDBDocumentClient.from(
   }),
 );
 
-export async function storedMessages(a: string, b: string): Promise<Record<string, unknown>[]> {
+export async function storedMessages(a: string, b: string, domain = "localhost"): Promise<Record<string, unknown>[]> {
   const { Items } = await doc.send(
     new QueryCommand({
       TableName: inject("tableName"),
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :msg)",
-      ExpressionAttributeValues: { ":pk": conversationPk("localhost", a, b), ":msg": "MSG#" },
+      ExpressionAttributeValues: { ":pk": conversationPk(domain, a, b), ":msg": "MSG#" },
       ConsistentRead: true,
     }),
   );

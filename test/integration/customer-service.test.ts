@@ -1,0 +1,332 @@
+import { SignJWT } from "jose";
+import { describe, expect, inject, it } from "vitest";
+import { agent, type OnlineAnswer, type Tab, visitor, WebimClient } from "../support/client.js";
+import { createSite } from "../support/sites.js";
+import { storedMessages } from "../support/table.js";
+
+const client = new WebimClient(inject("baseUrl"));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function agentsNamed(...ids: string[]) {
+  return ids.map((id) => ({ id, nick: id[0]?.toUpperCase() + id.slice(1), password: `${id}-pw` }));
+}
+
+async function signIn(domain: string, id: string, params: Record<string, string> = {}): Promise<Tab> {
+  return agent(client, id, { domain, password: `${id}-pw`, ...params });
+}
+
+function countBy(values: string[]): Record<string, number> {
+  return values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+}
+
+describe("routing a visitor's first message", () => {
+  it("spreads 20 simultaneous first messages 7/7/6 over 3 available agents, one agent per visitor", async () => {
+    const domain = await createSite("spread", { agents: agentsNamed("ann", "ben", "cat") });
+    for (const id of ["ann", "ben", "cat"]) await signIn(domain, id);
+    const guests = await Promise.all(Array.from({ length: 20 }, () => visitor(client, { domain })));
+
+    const answers = await Promise.all(guests.map((guest) => guest.ask("Hello, anyone there?")));
+
+    expect(Object.values(countBy(answers.map((answer) => answer.to))).sort()).toEqual([6, 7, 7]);
+    // The assignment sticks: a second message of each visitor goes to the same agent.
+    const again = await Promise.all(guests.map((guest) => guest.ask("Still me")));
+    expect(again.map((answer) => answer.to)).toEqual(answers.map((answer) => answer.to));
+    for (const [i, guest] of guests.entries()) {
+      const to = answers[i]?.to ?? "";
+      expect((await storedMessages(to, guest.id, domain)).length).toBe(2);
+    }
+  });
+
+  it("gives a visitor one agent even when two tabs send the first message at once", async () => {
+    const domain = await createSite("tabs", { agents: agentsNamed("ann", "ben") });
+    await signIn(domain, "ann");
+    await signIn(domain, "ben");
+    const guest = await visitor(client, { domain });
+    const tab2 = await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
+
+    const [one, two] = await Promise.all([guest.ask("first"), tab2.ask("second")]);
+
+    expect(one.to).toBe(two.to);
+  });
+
+  it("gives a dnd agent none", async () => {
+    const domain = await createSite("dnd", { agents: agentsNamed("ann", "ben") });
+    await signIn(domain, "ann", { show: "dnd" });
+    await signIn(domain, "ben");
+    const guests = await Promise.all(Array.from({ length: 4 }, () => visitor(client, { domain })));
+
+    const answers = await Promise.all(guests.map((guest) => guest.ask("hi")));
+
+    expect(answers.map((answer) => answer.to)).toEqual(["ben", "ben", "ben", "ben"]);
+  });
+
+  it("shows the visitor their agent first afterwards", async () => {
+    const domain = await createSite("first", { agents: agentsNamed("ann", "ben", "cat") });
+    for (const id of ["ann", "ben", "cat"]) await signIn(domain, id);
+    const guest = await visitor(client, { domain });
+
+    const { to } = await guest.ask("hello");
+    const back = await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
+
+    expect(back.session.user.agent).toBe(to);
+    expect(back.session.buddies[0]?.id).toBe(to);
+  });
+
+  it("keeps the message when no agent is online, tells the visitor, and hands it to the agent at their next online", async () => {
+    const domain = await createSite("nobody", { agents: agentsNamed("ann"), leaveMessage: "Leave us a note!" });
+    const guest = await visitor(client, { domain });
+
+    const { to } = await guest.ask("Is anyone there?");
+    const told = await guest.receive(1);
+
+    expect(to).toBe("ann");
+    expect(told.map((message) => [message.from, message.body])).toEqual([[domain, "Leave us a note!"]]);
+    const ann = await signIn(domain, "ann");
+    expect(ann.session.new_messages.map((message) => [message.from, message.body])).toEqual([[guest.id, "Is anyone there?"]]);
+  });
+});
+
+describe("buddy lists", () => {
+  it("show a visitor the site's agents, available ones first, with presence and show", async () => {
+    const domain = await createSite("list", { agents: agentsNamed("ann", "ben", "cat") });
+    await signIn(domain, "cat");
+    await signIn(domain, "ben", { show: "away" });
+
+    const guest = await visitor(client, { domain });
+
+    expect(guest.session.buddies.map((buddy) => [buddy.id, buddy.presence, buddy.show])).toEqual([
+      ["cat", "online", "available"],
+      ["ben", "online", "away"],
+      ["ann", "offline", "available"],
+    ]);
+    expect(guest.session.site).toEqual({ domain, welcome: expect.any(String), leave_message: expect.any(String) });
+  });
+
+  it("show an agent their visitors, most recent first, with unread counts, page and referrer", async () => {
+    const domain = await createSite("agentlist", { agents: agentsNamed("ann", "ben") });
+    await signIn(domain, "ann");
+    const early = await visitor(client, {
+      domain,
+      nick: "Early",
+      visitor_url: "https://shop.test/a",
+      visitor_referrer: "https://search.test/?q=a",
+    });
+    const late = await visitor(client, { domain, nick: "Late", visitor_url: "https://shop.test/b" });
+    await early.send("ann", "one");
+    await early.send("ann", "two");
+    await pause(5);
+    await late.send("ann", "three");
+
+    const ann = await signIn(domain, "ann");
+    const [first, second, ...rest] = ann.session.buddies;
+
+    expect(first).toMatchObject({
+      id: late.id,
+      nick: "Late",
+      group: "visitors",
+      presence: "online",
+      unread: 1,
+      url: "https://shop.test/b",
+    });
+    expect(second).toMatchObject({
+      id: early.id,
+      nick: "Early",
+      unread: 2,
+      url: "https://shop.test/a",
+      referrer: "https://search.test/?q=a",
+      status: "from https://search.test/?q=a",
+    });
+    expect(rest.map((buddy) => buddy.id)).toEqual(["ben"]);
+
+    await ann.history(early.id);
+    const after = await signIn(domain, "ann");
+    expect(after.session.buddies.find((buddy) => buddy.id === early.id)?.unread).toBe(0);
+  });
+
+  it("never show a visitor another visitor", async () => {
+    const domain = await createSite("private", { agents: agentsNamed("ann") });
+    const one = await visitor(client, { domain });
+    const two = await visitor(client, { domain });
+    await one.send("ann", "hi");
+
+    expect(await two.buddies([one.id, "ann"])).toEqual([expect.objectContaining({ id: "ann" })]);
+    expect(two.session.buddies.map((buddy) => buddy.id)).toEqual(["ann"]);
+  });
+
+  it("never show an agent of site A anything of site B", async () => {
+    const siteA = await createSite("site-a", { agents: agentsNamed("ann") });
+    const siteB = await createSite("site-b", { agents: agentsNamed("ann") });
+    const annA = await signIn(siteA, "ann");
+    const guestB = await visitor(client, { domain: siteB });
+    await guestB.send("ann", "for the ann of site B");
+
+    expect(await annA.buddies([guestB.id])).toEqual([]);
+    expect(await annA.history(guestB.id)).toEqual([]);
+    expect(annA.session.buddies.map((buddy) => buddy.id)).not.toContain(guestB.id);
+    await annA.send(guestB.id, "crossing sites?");
+    expect((await guestB.poll()).messages).toEqual([]);
+  });
+
+  it("use the nick a visitor gives, or one made from their id", async () => {
+    const named = await visitor(client, { nick: "Dana" });
+    const plain = await visitor(client);
+
+    expect(named.session.user.nick).toBe("Dana");
+    expect(plain.session.user.nick).toBe(`v${plain.id.slice(4, 10)}`);
+  });
+});
+
+describe("presence across tabs", () => {
+  it("keeps a user online while one of two tabs is left, and offline once both are", async () => {
+    const domain = await createSite("tabs2", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const one = await visitor(client, { domain });
+    const two = await visitor(client, { domain, visitor_token: one.session.user.visitor_token });
+    await one.send("ann", "hello");
+
+    await client.ok("refresh", { ticket: one.ticket });
+    expect((await ann.buddies([one.id]))[0]?.presence).toBe("online");
+
+    await client.ok("refresh", { ticket: two.ticket });
+    expect((await ann.buddies([one.id]))[0]?.presence).toBe("offline");
+  });
+
+  it("makes a user whose tabs stop polling offline after the grace period", async () => {
+    const domain = await createSite("grace", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const one = await visitor(client, { domain });
+    await visitor(client, { domain, visitor_token: one.session.user.visitor_token });
+    await one.send("ann", "hello");
+
+    expect((await ann.buddies([one.id]))[0]?.presence).toBe("online");
+    await pause(4_500);
+    expect((await ann.buddies([one.id]))[0]?.presence).toBe("offline");
+  });
+
+  it("tells buddies of a change of show, and of going offline", async () => {
+    const domain = await createSite("show", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+    await guest.receive(0, 1);
+
+    await client.ok("presence", { ticket: ann.ticket, show: "away", status: "back in 5" });
+    const packets = await guest.poll();
+
+    expect(packets.presences).toEqual([{ from: "ann", nick: "Ann", type: "show", show: "away", status: "back in 5" }]);
+    await client.ok("offline", { ticket: ann.ticket });
+    expect((await guest.poll()).presences).toEqual([expect.objectContaining({ from: "ann", type: "offline" })]);
+    expect((await guest.buddies(["ann"]))[0]?.presence).toBe("offline");
+  });
+});
+
+describe("site tokens", () => {
+  const secret = "a-site-secret-of-at-least-32-characters!";
+  const sign = (claims: Record<string, unknown>, domain: string, key = secret, expiresIn: string | number = "5m") =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(domain)
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(key));
+
+  it("sign in a member with the site's id and name, and a token-only agent", async () => {
+    const domain = await createSite("tokens", { tokenSecret: secret, agents: [{ id: "desk", nick: "Help Desk" }] });
+
+    const member = await client.ok<OnlineAnswer>("online", {
+      domain,
+      token: await sign({ sub: "cust-42", nick: "Ada", role: "member" }, domain),
+    });
+    const desk = await client.ok<OnlineAnswer>("online", {
+      domain,
+      token: await sign({ sub: "desk", nick: "ignored", role: "agent" }, domain),
+    });
+
+    expect(member.user).toMatchObject({ id: "cust-42", nick: "Ada" });
+    expect(member.user.visitor_token).toBeUndefined();
+    expect(member.buddies.map((buddy) => buddy.id)).toEqual(["desk"]);
+    expect(desk.user).toMatchObject({ id: "desk", nick: "Help Desk" });
+  });
+
+  it.each([
+    [
+      "expired",
+      async (domain: string) =>
+        sign({ sub: "u1", nick: "U", role: "member" }, domain, secret, Math.floor(Date.now() / 1000) - 60),
+    ],
+    [
+      "signed with another key",
+      async (domain: string) =>
+        sign({ sub: "u1", nick: "U", role: "member" }, domain, "another-secret-of-at-least-32-characters"),
+    ],
+    ["issued for another site", async () => sign({ sub: "u1", nick: "U", role: "member" }, "other.test")],
+    ["naming an unknown agent", async (domain: string) => sign({ sub: "ghost", nick: "G", role: "agent" }, domain)],
+    ["with an unknown role", async (domain: string) => sign({ sub: "u1", nick: "U", role: "admin" }, domain)],
+    ["garbage", async () => "not.a.token"],
+  ])("refuse a token %s as Not Authorized", async (_what, makeToken) => {
+    const domain = await createSite("badtoken", { tokenSecret: secret, agents: agentsNamed("ann") });
+
+    const reply = await client.call("online", { domain, token: await makeToken(domain) });
+
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual({ success: false, error_msg: "Not Authorized" });
+  });
+});
+
+describe("CORS", () => {
+  it("answers the site's registered origins, and refuses others before storing anything", async () => {
+    const domain = await createSite("cors", { origins: ["https://shop.test"], agents: agentsNamed("ann") });
+    const guest = await visitor(client, { domain });
+    const send = (origin: string) =>
+      fetch(`${inject("baseUrl")}/webim/message`, {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ticket: guest.ticket, type: "unicast", to: "ann", body: `from ${origin}` }),
+      });
+
+    const allowed = await send("https://shop.test");
+    const refused = await send("https://evil.test");
+
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.test");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await storedMessages("ann", guest.id, domain)).map((item) => item.body)).toEqual(["from https://shop.test"]);
+  });
+
+  it("answers a preflight so that JSON bodies can be sent", async () => {
+    const reply = await fetch(`${inject("baseUrl")}/webim/message`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://shop.test",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
+    });
+
+    expect(reply.status).toBe(204);
+    expect(reply.headers.get("access-control-allow-origin")).toBe("https://shop.test");
+    expect(reply.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("content-type");
+  });
+
+  it("refuses online from an unregistered origin", async () => {
+    const domain = await createSite("cors2", { origins: ["https://shop.test"], agents: agentsNamed("ann") });
+
+    const reply = await fetch(`${inject("baseUrl")}/webim/online?domain=${domain}`, { headers: { Origin: "https://evil.test" } });
+
+    expect(reply.status).toBe(403);
+  });
+});
+
+describe("typing", () => {
+  it("reaches the buddy as a status packet and is never stored", async () => {
+    const domain = await createSite("typing", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+
+    await client.ok("status", { ticket: guest.ticket, to: "ann", show: "typing" });
+    expect((await ann.poll()).statuses).toEqual([{ from: guest.id, nick: guest.session.user.nick, to: "ann", show: "typing" }]);
+    await client.ok("status", { ticket: guest.ticket, to: "ann", show: "clear" });
+    expect((await ann.poll()).statuses?.map((status) => status.show)).toEqual(["clear"]);
+    expect(await storedMessages("ann", guest.id, domain)).toEqual([]);
+  });
+});
