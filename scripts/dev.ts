@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on http://localhost:3000 (PORT changes it), on an embedded
- * DynamoDB whose data is kept in .webim-local/ across restarts. Ctrl-C stops everything.
+ * DynamoDB whose data is kept in .webim-local/ across restarts, with the demo shop on PORT+3
+ * (DEMO_PORT) and the agent console at /console. Ctrl-C stops everything.
  */
 import { join } from "node:path";
 import { DEMO_AGENTS, DEMO_DOMAIN } from "./lib/demo.js";
@@ -21,6 +22,7 @@ console.log("Starting the embedded DynamoDB and serverless offline (the first st
 const stack = await startStack({
   port,
   databasePort: portFrom("DYNAMODB_PORT", 8000),
+  demoPort: portFrom("DEMO_PORT", port + 3),
   database: process.env.WEBIM_DB === "dynamodb-local" ? "dynamodb-local" : "dynalite",
   dataDir: process.env.WEBIM_DB === "dynamodb-local" ? undefined : join(LOCAL_DIR, "dynalite"),
 });
@@ -29,6 +31,9 @@ const api = stack.baseUrl;
 console.log(`
 webim-serverless is running.
 
+  Demo shop   ${stack.demoUrl}   (a visitor: the chat button, bottom right)
+  Console     ${stack.consoleUrl}   (an agent: sign in below)
+  Widget      ${api}/webim.js
   API         ${api}/webim/<endpoint>
   DynamoDB    ${stack.databaseEndpoint} (${stack.databaseKind}, table ${stack.tableName})
   Demo site   ${DEMO_DOMAIN}

@@ -9,7 +9,8 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseKind, startDatabase } from "./database.js";
-import { seedDemo } from "./demo.js";
+import { DEMO_DOMAIN, seedDemo } from "./demo.js";
+import { type DemoSite, startDemoSite } from "./demo-site.js";
 import { createTable, tableDefinition } from "./table.js";
 
 // Dev machines run Node 20 while Lambda runs 22; the SDK's notice about that is known, not news.
@@ -25,6 +26,8 @@ export interface StackOptions {
   lambdaPort?: number;
   databasePort: number;
   database: DatabaseKind;
+  /** Serve the demo shop (scripts/lib/demo-site.ts) on this port, an origin of its own; none when absent. */
+  demoPort?: number;
   /** Keep dynalite's data here across restarts; in memory when absent. */
   dataDir?: string | undefined;
   /** Extra environment for the functions (tunables of lib/config.ts). */
@@ -35,6 +38,10 @@ export interface StackOptions {
 
 export interface Stack {
   baseUrl: string;
+  /** The agent console, served by the API's `assets` function. */
+  consoleUrl: string;
+  /** The demo shop with the widget, when `demoPort` was given. */
+  demoUrl: string | undefined;
   databaseEndpoint: string;
   databaseKind: DatabaseKind;
   tableName: string;
@@ -89,9 +96,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, { TABLE_NAME, DYNAMODB_ENDPOINT: database.endpoint, WEBIM_SECRET: secret });
     const { createDb } = await import("../../lib/store/client.js");
     const base = `http://localhost:${options.port}`;
+    // The demo shop's origin is the one a site registers; the API's own are for trying calls by hand.
+    const demoOrigins = options.demoPort === undefined ? [] : [`http://localhost:${options.demoPort}`];
     await seedDemo(createDb({ table: TABLE_NAME, endpoint: database.endpoint, region: "us-east-1" }), [
       base,
       `http://127.0.0.1:${options.port}`,
+      ...demoOrigins,
     ]);
 
     const env = {
@@ -121,19 +131,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
     }
+    let demo: DemoSite | undefined;
     try {
       await waitUntilServing(base, child, 120_000);
+      if (options.demoPort !== undefined) {
+        demo = await startDemoSite({ port: options.demoPort, apiBase: base, domain: DEMO_DOMAIN, root: ROOT });
+      }
     } catch (error) {
       await stopChild(child);
       throw error;
     }
     return {
       baseUrl: base,
+      consoleUrl: `${base}/console?domain=${DEMO_DOMAIN}`,
+      demoUrl: demo?.url,
       databaseEndpoint: database.endpoint,
       databaseKind: database.kind,
       tableName: TABLE_NAME,
       secret,
       stop: async () => {
+        await demo?.stop();
         await stopChild(child);
         await database.stop();
       },

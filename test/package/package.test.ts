@@ -6,11 +6,29 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FunctionEntry, functionEntries, packageService, zipEntries, zipEntryData } from "../../scripts/bundle-sizes.js";
 
-const EXPECTED_FUNCTIONS = ["online", "buddies", "history", "message", "logmsg", "clearHistory", "refresh", "packets"];
+const EXPECTED_FUNCTIONS = [
+  "online",
+  "buddies",
+  "history",
+  "message",
+  "logmsg",
+  "clearHistory",
+  "refresh",
+  "status",
+  "presence",
+  "offline",
+  "preflight",
+  "packets",
+  "assets",
+];
+/** Functions that are not protocol endpoints (each of those has a GET and a POST route). */
+const NOT_ENDPOINTS = ["preflight", "assets"];
+const ASSET_ROUTES = ["GET /webim.js", "GET /console", "GET /console.js", "GET /console.css"];
 
 // Set in the packaging environment: a prod template must hold neither (the secret comes from SSM,
 // the table is the real DynamoDB's).
@@ -162,9 +180,42 @@ describe("serverless package --stage prod", () => {
     expect(timeout).toBeLessThan(30);
   });
 
-  it("routes GET and POST /webim/<endpoint> on the HTTP API", () => {
+  it("routes GET and POST /webim/<endpoint>, the CORS preflight and the browser files on the HTTP API", () => {
     const routes = resourcesOf("AWS::ApiGatewayV2::Route").map((route) => route.Properties?.RouteKey);
-    expect(routes).toEqual(expect.arrayContaining(["GET /webim/packets", "POST /webim/packets"]));
-    expect(routes).toHaveLength(functions.length * 2);
+    expect(routes).toEqual(
+      expect.arrayContaining(["GET /webim/packets", "POST /webim/packets", "OPTIONS /webim/{name}", ...ASSET_ROUTES]),
+    );
+    const endpoints = functions.filter((fn) => !NOT_ENDPOINTS.includes(fn.name));
+    expect(routes).toHaveLength(endpoints.length * 2 + 1 + ASSET_ROUTES.length);
+  });
+
+  it("serves the widget and the console from the assets bundle, built from web/ while packaging", async () => {
+    const zip = readFileSync(join(dir, "assets.zip"));
+    const entry = zipEntries(zip).find((candidate) => candidate.name === "functions/assets.mjs");
+    expect(entry).toBeDefined();
+    if (!entry) return;
+    const unpacked = mkdtempSync(join(tmpdir(), "webim-assets-"));
+    try {
+      for (const item of zipEntries(zip)) {
+        mkdirSync(dirname(join(unpacked, item.name)), { recursive: true });
+        writeFileSync(join(unpacked, item.name), zipEntryData(zip, item));
+      }
+      const file = join(unpacked, entry.name);
+      const { handler } = (await import(pathToFileURL(file).href)) as {
+        handler: (event: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body?: string }>;
+      };
+      const get = (rawPath: string) => handler({ rawPath, rawQueryString: "", headers: {} });
+      const widget = await get("/webim.js");
+      expect(widget.statusCode).toBe(200);
+      expect(widget.headers["Content-Type"]).toMatch(/^application\/javascript/);
+      expect(widget.body).toContain("webim-widget");
+      const page = await get("/console");
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["Content-Type"]).toMatch(/^text\/html/);
+      expect(page.headers["Content-Security-Policy"]).toContain("script-src 'self'");
+      expect((await get("/nothing-here")).statusCode).toBe(404);
+    } finally {
+      rmSync(unpacked, { recursive: true, force: true });
+    }
   });
 });
