@@ -29,10 +29,18 @@ export interface Route {
 
 const MAX_ATTEMPTS = 40;
 
-function pick(pool: readonly UserState[]): UserState | undefined {
-  return [...pool].sort(
+/**
+ * The least busy agent; among equals, the one who got a conversation least recently. After a lost
+ * race the pick among equals is random instead, so that routings racing together spread over the
+ * equals rather than all retrying on the same one.
+ */
+function pick(pool: readonly UserState[], raced: boolean): UserState | undefined {
+  const ordered = [...pool].sort(
     (a, b) => (a.open ?? 0) - (b.open ?? 0) || (a.lastAssignedAt ?? 0) - (b.lastAssignedAt ?? 0) || a.id.localeCompare(b.id),
-  )[0];
+  );
+  if (!raced) return ordered[0];
+  const least = ordered.filter((agent) => (agent.open ?? 0) === (ordered[0]?.open ?? 0));
+  return least[Math.floor(Math.random() * least.length)];
 }
 
 /** Closes the conversations of visitors who are gone, so that agents' counts are true when routing reads them. */
@@ -66,10 +74,10 @@ export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Prom
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const agents = await agentStates(domain);
     const available = agents.filter((agent) => isAvailable(agent, now));
-    const chosen = pick(available.length > 0 ? available : agents);
+    const chosen = pick(available.length > 0 ? available : agents, attempt > 0);
     if (!chosen) throw new NotFound();
     if (!(await claimAgent(domain, chosen.id, chosen.open ?? 0, now))) {
-      await pause(5 + Math.random() * 20 * Math.min(attempt + 1, 5));
+      await pause(Math.random() * 10 * Math.min(attempt + 1, 5));
       continue;
     }
     if (await setVisitorAgent(domain, userId, chosen.id)) {
