@@ -72,8 +72,23 @@ export async function getSite(domain: string, store: Db = db()): Promise<Site | 
   return Item ? toSite(Item) : undefined;
 }
 
+/** The site's registry entry, written before its item (idempotent; keeps the first `createdAt`). */
+async function register(domain: string, store: Db, now: number): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.siteEntry(domain),
+        UpdateExpression: "SET createdAt = if_not_exists(createdAt, :now)",
+        ExpressionAttributeValues: { ":now": now },
+      }),
+    ),
+  );
+}
+
 /** Replaces the whole site item (seeding an empty table); `createSite` and `updateSite` are the careful writes. */
 export async function putSite(site: Site, store: Db = db()): Promise<void> {
+  await register(site.domain, store, Date.now());
   await storeCall(() => store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.site(site.domain), ...site } })));
 }
 
@@ -172,16 +187,7 @@ export async function getSites(domains: readonly string[], store: Db = db()): Pr
  * first (idempotent, keeping its first `createdAt`), so a site item never exists unlisted.
  */
 export async function createSite(site: Site, store: Db = db(), now = Date.now()): Promise<Site> {
-  await storeCall(() =>
-    store.doc.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.siteEntry(site.domain),
-        UpdateExpression: "SET createdAt = if_not_exists(createdAt, :now)",
-        ExpressionAttributeValues: { ":now": now },
-      }),
-    ),
-  );
+  await register(site.domain, store, now);
   const created: Site = { ...site, createdAt: now };
   try {
     await storeCall(() =>
