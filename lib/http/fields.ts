@@ -117,3 +117,15 @@ export function peerId(params: Params): string {
   }
   return requiredId(params, "id");
 }
+
+/**
+ * Where a client resumes the long poll: the `id` of the last packet it saw, or a time in ms
+ * (everything after that millisecond). Both become an inbox sort key to read after.
+ */
+export function optionalSince(params: Params): string | undefined {
+  const raw = optionalText(params, "since", 40);
+  if (raw === undefined) return undefined;
+  if (/^\d{13}#[A-Za-z0-9_-]{1,16}$/.test(raw)) return raw;
+  if (/^\d{1,13}$/.test(raw)) return `${raw.padStart(13, "0")}~`;
+  throw new BadRequest("since must be a packet id or a time in milliseconds");
+}

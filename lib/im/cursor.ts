@@ -23,24 +23,37 @@ export interface Cursor {
 export interface Selection {
   deliver: StoredEvent[];
   stopped: boolean;
+  /** A newer poll on the ticket took over from the poll named in `select`. */
+  yielded: boolean;
 }
 
-/** What of `events` (read after the cursor) this ticket gets now. */
-export function select(events: readonly StoredEvent[], ticketHash: string, delivered: readonly string[], now: number): Selection {
+/** What of `events` (read after the cursor) this ticket gets now; `pollId` names the poll reading. */
+export function select(
+  events: readonly StoredEvent[],
+  ticketHash: string,
+  delivered: readonly string[],
+  now: number,
+  pollId?: string,
+): Selection {
   const seen = new Set(delivered);
   const deliver: StoredEvent[] = [];
   let stopped = false;
+  let yielded = false;
   for (const stored of events) {
     const { event } = stored;
     if (event.kind === "stop") {
       if (event.ticketHash === ticketHash) stopped = true;
       continue;
     }
+    if (event.kind === "yield") {
+      if (event.ticketHash === ticketHash && event.pollId === pollId) yielded = true;
+      continue;
+    }
     if (seen.has(stored.sk) || stored.skipTicket === ticketHash) continue;
     if (event.kind === "status" && inboxTime(stored.sk) < now - STATUS_TTL_MS) continue;
     deliver.push(stored);
   }
-  return { deliver, stopped };
+  return { deliver, stopped, yielded };
 }
 
 /**

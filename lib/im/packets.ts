@@ -1,24 +1,37 @@
 /**
  * The `packets` long poll: answers as soon as something waits for the ticket, or with empty
  * lists when the wait is over, or `stopped` once the ticket has ended.
+ *
+ * Each packet carries `id`, its place in the inbox. A client that lost an answer polls again with
+ * `since` = the last id it saw and gets everything after it. Only the newest poll of a ticket
+ * hands packets out: an older one still waiting (a page being reloaded) answers empty, so that
+ * nothing goes to a page that is gone.
  */
+import { randomBytes } from "node:crypto";
 import { config } from "../config.js";
 import type { PresencePacket, StatusPacket, StoredEvent } from "../store/inbox.js";
-import { readInbox } from "../store/inbox.js";
-import { expiresAt } from "../store/keys.js";
+import { appendEvent, readInbox } from "../store/inbox.js";
+import { expiresAt, inboxTime } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
-import { advanceTicket, type TicketRecord } from "../store/tickets.js";
+import { advanceTicket, claimPoll, type TicketRecord } from "../store/tickets.js";
 import { advanceInboxSeen, touchLastSeen } from "../store/users.js";
-import { advance, type Cursor, select } from "./cursor.js";
+import { advance, type Cursor, SETTLE_MS, select } from "./cursor.js";
 
-export type PollAnswer =
-  | { status: "stopped" }
-  | { status: "ok"; messages: LogItem[]; presences: PresencePacket[]; statuses: StatusPacket[] };
+type WithId<T> = T & { id: string };
+
+export interface Packets {
+  status: "ok";
+  messages: WithId<LogItem>[];
+  presences: WithId<PresencePacket>[];
+  statuses: WithId<StatusPacket>[];
+}
+
+export type PollAnswer = { status: "stopped" } | Packets;
 
 const STOPPED: PollAnswer = { status: "stopped" };
 /** Events read per inbox Query; more simply wait for the next poll. */
 const READ_LIMIT = 100;
-/** An idle ticket still records its place and presence this often: reads stay short, the user stays online. */
+/** An idle user is still marked as seen this often, so that they stay online for their buddies. */
 const REFRESH_MS = Math.min(20_000, config.presenceGraceMs / 3);
 
 /** Time kept between the poll's answer and Lambda's own timeout. */
@@ -31,40 +44,47 @@ export function pollWait(remainingMs: number): number {
 
 export interface PollOptions {
   waitMs: number;
+  /** The id (inbox sort key) of the last packet the client saw; everything after it is handed out again. */
+  since?: string | undefined;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function packetsOf(events: readonly StoredEvent[]): PollAnswer {
-  const answer = {
-    status: "ok" as const,
-    messages: [] as LogItem[],
-    presences: [] as PresencePacket[],
-    statuses: [] as StatusPacket[],
-  };
-  for (const { event } of events) {
-    if (event.kind === "message") answer.messages.push(event.packet);
-    else if (event.kind === "presence") answer.presences.push(event.packet);
-    else if (event.kind === "status") answer.statuses.push(event.packet);
+export function packetsOf(events: readonly StoredEvent[]): Packets {
+  const answer: Packets = { status: "ok", messages: [], presences: [], statuses: [] };
+  for (const { sk: id, event } of events) {
+    if (event.kind === "message") answer.messages.push({ ...event.packet, id });
+    else if (event.kind === "presence") answer.presences.push({ ...event.packet, id });
+    else if (event.kind === "status") answer.statuses.push({ ...event.packet, id });
   }
   return answer;
 }
 
-async function record(ticket: TicketRecord, next: Cursor, handedOut: readonly StoredEvent[], now: number): Promise<boolean> {
-  const { domain, userId, role, ticketHash } = ticket;
-  const live = await advanceTicket(ticketHash, {
-    cursor: next.cursor,
-    delivered: [...next.delivered],
+const EMPTY = (): Packets => packetsOf([]);
+
+/** After handing out messages: the user's inbox mark moves, so the next `online` does not offer them again. */
+async function markSeen(ticket: TicketRecord, handedOut: readonly StoredEvent[]): Promise<void> {
+  const lastMessage = handedOut.filter((stored) => stored.event.kind === "message").at(-1);
+  if (lastMessage) await advanceInboxSeen(ticket.domain, ticket.userId, ticket.role, lastMessage.sk);
+}
+
+/** Starts a poll: claims the ticket for it and tells an older poll still waiting to step aside. */
+async function startPoll(ticket: TicketRecord, pollId: string, waitMs: number, now: number): Promise<boolean> {
+  const before = await claimPoll(ticket.ticketHash, {
+    pollId,
+    pollUntil: now + waitMs,
     lastSeen: now,
     expires: expiresAt(now + config.ticketIdleMs),
   });
-  if (!live) return false;
-  const lastMessage = handedOut.filter((stored) => stored.event.kind === "message").at(-1);
+  if (!before) return false;
+  const { domain, userId, role, ticketHash } = ticket;
   await Promise.all([
-    touchLastSeen(domain, userId, role, now),
-    lastMessage ? advanceInboxSeen(domain, userId, role, lastMessage.sk) : undefined,
+    before.pollId !== undefined && (before.pollUntil ?? 0) > now
+      ? appendEvent({ domain, userId, event: { kind: "yield", ticketHash, pollId: before.pollId } }, now)
+      : undefined,
+    now - ticket.lastSeen >= REFRESH_MS ? touchLastSeen(domain, userId, role, now) : undefined,
   ]);
   return true;
 }
@@ -72,15 +92,23 @@ async function record(ticket: TicketRecord, next: Cursor, handedOut: readonly St
 export async function poll(ticket: TicketRecord, options: PollOptions): Promise<PollAnswer> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? pause;
-  const deadline = now() + options.waitMs;
+  const pollId = randomBytes(9).toString("base64url");
+  const started = now();
+  const deadline = started + options.waitMs;
+  if (!(await startPoll(ticket, pollId, options.waitMs, started))) return STOPPED;
   const cursor: Cursor = { cursor: ticket.cursor, delivered: ticket.delivered };
+  // With `since` the client says what it has: everything after it, and nothing else, is handed out.
+  const resumeFrom = options.since;
+  const skip = resumeFrom === undefined ? cursor.delivered : [];
+  const start = resumeFrom ?? cursor.cursor;
   let interval = config.pollIntervalMs;
-  let readFrom = cursor.cursor;
+  let readFrom = start;
   for (;;) {
     const readAt = now();
     const { events, more } = await readInbox(ticket.domain, ticket.userId, { after: readFrom, limit: READ_LIMIT });
-    const { deliver, stopped } = select(events, ticket.ticketHash, cursor.delivered, readAt);
+    const { deliver, stopped, yielded } = select(events, ticket.ticketHash, skip, readAt, pollId);
     if (stopped) return STOPPED;
+    if (yielded) return EMPTY();
     const lastRead = more ? events.at(-1)?.sk : undefined;
     if (deliver.length === 0 && lastRead !== undefined) {
       // A full page with nothing new (a burst already handed out): read on at once from its end.
@@ -88,17 +116,31 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
       continue;
     }
     if (deliver.length > 0 || readAt >= deadline) {
+      // An idle ticket's place still moves now and then, past what it skips, so that reads stay short.
+      if (deliver.length === 0 && inboxTime(cursor.cursor) > readAt - SETTLE_MS - REFRESH_MS) return EMPTY();
       const next = advance(
         cursor,
         deliver.map((stored) => stored.sk),
         readAt,
         lastRead,
       );
-      const due = deliver.length > 0 || readAt - ticket.lastSeen >= REFRESH_MS;
-      if (due && !(await record(ticket, next, deliver, readAt))) return STOPPED;
+      const outcome = await advanceTicket(
+        ticket.ticketHash,
+        {
+          cursor: next.cursor,
+          delivered: [...next.delivered],
+          lastSeen: readAt,
+          expires: expiresAt(readAt + config.ticketIdleMs),
+        },
+        pollId,
+      );
+      if (outcome === "ended") return STOPPED;
+      // A newer poll took over: it hands these out, not this one.
+      if (outcome === "superseded") return EMPTY();
+      await markSeen(ticket, deliver);
       return packetsOf(deliver);
     }
-    readFrom = cursor.cursor;
+    readFrom = start;
     await sleep(Math.max(0, Math.min(interval, deadline - now())));
     interval = Math.min(interval * 1.5, config.pollIntervalMaxMs);
   }

@@ -29,7 +29,9 @@ export type InboxEvent =
   | { kind: "message"; packet: LogItem }
   | { kind: "presence"; packet: PresencePacket }
   | { kind: "status"; packet: StatusPacket }
-  | { kind: "stop"; ticketHash: string };
+  | { kind: "stop"; ticketHash: string }
+  /** A newer poll on the same ticket took over: the named poll answers empty at once. */
+  | { kind: "yield"; ticketHash: string; pollId: string };
 
 export interface StoredEvent {
   sk: string;
@@ -44,6 +46,7 @@ const KEEP_MS: Record<InboxEvent["kind"], number> = {
   presence: 3600_000,
   status: 3600_000,
   stop: 3600_000,
+  yield: 600_000,
 };
 
 export interface Delivery {

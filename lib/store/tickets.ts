@@ -22,6 +22,9 @@ export interface TicketRecord {
   /** Epoch seconds: the ticket is dead after this (checked in code; DynamoDB TTL only cleans up). */
   expires: number;
   endedAt?: number;
+  /** The poll now waiting on this ticket, and until when; a newer poll takes over (lib/im/packets.ts). */
+  pollId?: string;
+  pollUntil?: number;
 }
 
 const LIVE = "attribute_exists(pk) AND attribute_not_exists(endedAt)";
@@ -70,8 +73,50 @@ export interface TicketProgress {
   expires: number;
 }
 
-/** Records what a poll handed out; false when the ticket ended meanwhile. */
-export async function advanceTicket(ticketHash: string, progress: TicketProgress, store: Db = db()): Promise<boolean> {
+/**
+ * Makes `pollId` the ticket's poll and keeps the ticket alive; returns the ticket as it was, or
+ * undefined when it has ended.
+ */
+export async function claimPoll(
+  ticketHash: string,
+  poll: { pollId: string; pollUntil: number; lastSeen: number; expires: number },
+  store: Db = db(),
+): Promise<TicketRecord | undefined> {
+  try {
+    const { Attributes } = await storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.ticket(ticketHash),
+          UpdateExpression: "SET pollId = :pollId, pollUntil = :pollUntil, lastSeen = :lastSeen, expires = :expires",
+          ConditionExpression: LIVE,
+          ExpressionAttributeValues: {
+            ":pollId": poll.pollId,
+            ":pollUntil": poll.pollUntil,
+            ":lastSeen": poll.lastSeen,
+            ":expires": poll.expires,
+          },
+          ReturnValues: "ALL_OLD",
+        }),
+      ),
+    );
+    return Attributes as TicketRecord | undefined;
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Records what a poll handed out, only while the ticket is live and, given `pollId`, still that
+ * poll's: "ended" or "superseded" otherwise, and nothing is recorded.
+ */
+export async function advanceTicket(
+  ticketHash: string,
+  progress: TicketProgress,
+  pollId?: string,
+  store: Db = db(),
+): Promise<"recorded" | "ended" | "superseded"> {
   try {
     await storeCall(() =>
       store.doc.send(
@@ -79,20 +124,22 @@ export async function advanceTicket(ticketHash: string, progress: TicketProgress
           TableName: store.table,
           Key: keys.ticket(ticketHash),
           UpdateExpression: "SET #cursor = :cursor, delivered = :delivered, lastSeen = :lastSeen, expires = :expires",
-          ConditionExpression: LIVE,
+          ConditionExpression: pollId === undefined ? LIVE : `${LIVE} AND pollId = :pollId`,
           ExpressionAttributeNames: { "#cursor": "cursor" },
           ExpressionAttributeValues: {
             ":cursor": progress.cursor,
             ":delivered": progress.delivered,
             ":lastSeen": progress.lastSeen,
             ":expires": progress.expires,
+            ...(pollId === undefined ? {} : { ":pollId": pollId }),
           },
         }),
       ),
     );
-    return true;
+    return "recorded";
   } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
+    if (!isConditionFailed(error)) throw error;
+    const now = await getTicket(ticketHash, store);
+    return now === undefined || now.endedAt !== undefined ? "ended" : "superseded";
   }
 }

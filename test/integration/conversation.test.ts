@@ -42,6 +42,7 @@ describe("a visitor and an agent chat", () => {
         body: "Hello, is the blue one in stock?",
         style: "color:blue",
         timestamp: expect.any(Number),
+        id: expect.stringMatching(/^\d{13}#/),
       },
     ]);
 

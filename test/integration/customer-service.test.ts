@@ -213,7 +213,9 @@ describe("presence across tabs", () => {
     await client.ok("presence", { ticket: ann.ticket, show: "away", status: "back in 5" });
     const packets = await guest.poll();
 
-    expect(packets.presences).toEqual([{ from: "ann", nick: "Ann", type: "show", show: "away", status: "back in 5" }]);
+    expect(packets.presences).toEqual([
+      { from: "ann", nick: "Ann", type: "show", show: "away", status: "back in 5", id: expect.any(String) },
+    ]);
     await client.ok("offline", { ticket: ann.ticket });
     expect((await guest.poll()).presences).toEqual([expect.objectContaining({ from: "ann", type: "offline" })]);
     expect((await guest.buddies(["ann"]))[0]?.presence).toBe("offline");
@@ -324,7 +326,9 @@ describe("typing", () => {
     const guest = await visitor(client, { domain });
 
     await client.ok("status", { ticket: guest.ticket, to: "ann", show: "typing" });
-    expect((await ann.poll()).statuses).toEqual([{ from: guest.id, nick: guest.session.user.nick, to: "ann", show: "typing" }]);
+    expect((await ann.poll()).statuses).toEqual([
+      { from: guest.id, nick: guest.session.user.nick, to: "ann", show: "typing", id: expect.any(String) },
+    ]);
     await client.ok("status", { ticket: guest.ticket, to: "ann", show: "clear" });
     expect((await ann.poll()).statuses?.map((status) => status.show)).toEqual(["clear"]);
     expect(await storedMessages("ann", guest.id, domain)).toEqual([]);

@@ -62,6 +62,8 @@ export class WebimClient {
 }
 
 export interface LogItem {
+  /** Set in packets: the message's place in the recipient's inbox. */
+  id?: string;
   type: string;
   from: string;
   to: string;
@@ -140,9 +142,9 @@ export class Tab {
     return this.client.ok<LogItem[]>("history", { ticket: this.ticket, id, type: "unicast", ...extra }, "query");
   }
 
-  async poll(): Promise<Packets> {
+  async poll(extra: Params = {}): Promise<Packets> {
     const reply = await fetch(
-      `${this.session.connection.server}?${new URLSearchParams({ domain: this.domain, ticket: this.ticket })}`,
+      `${this.session.connection.server}?${new URLSearchParams({ domain: this.domain, ticket: this.ticket, ...clean(extra) })}`,
     );
     return JSON.parse(await reply.text()) as Packets;
   }

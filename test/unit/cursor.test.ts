@@ -317,3 +317,18 @@ describe("a ticket polling its inbox gets every event exactly once", () => {
     expect(second.stopped).toBe(true);
   });
 });
+
+describe("select: a newer poll taking over", () => {
+  const at = (ms: number, unique: string) => `${String(ms).padStart(13, "0")}#${unique}`;
+
+  it("yields the named poll of this ticket only", () => {
+    const events = [
+      { sk: at(1_000, "aaaaaaaa"), event: { kind: "yield" as const, ticketHash: "other-ticket", pollId: "p1" } },
+      { sk: at(1_001, "bbbbbbbb"), event: { kind: "yield" as const, ticketHash: "my-ticket", pollId: "p0" } },
+    ];
+
+    expect(select(events, "my-ticket", [], 2_000, "p1").yielded).toBe(false);
+    expect(select(events, "my-ticket", [], 2_000, "p0").yielded).toBe(true);
+    expect(select(events, "my-ticket", [], 2_000, "p0").deliver).toEqual([]);
+  });
+});
