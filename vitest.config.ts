@@ -29,6 +29,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: "e2e",
+          env,
+          include: ["test/e2e/**/*.test.ts"],
+          // Its own local stack with the demo shop (test/e2e/global-setup.ts); Chromium from Debian.
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: "package",
           env,
           include: ["test/package/**/*.test.ts"],

@@ -7,7 +7,7 @@
  * Prints each file's size and its gzipped size; the widget must stay under 30 KB gzipped.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -40,6 +40,13 @@ export interface BuiltFile {
 }
 
 const BROWSERS = ["es2020", "chrome90", "firefox90", "safari15", "edge90"];
+
+/** Written beside, then renamed: a reader in another process (two stacks bundling at once) never sees half a file. */
+function writeAtomically(file: string, body: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, body);
+  renameSync(temporary, file);
+}
 
 function version(body: string): string {
   return createHash("sha256").update(body).digest("base64url").slice(0, 12);
@@ -93,10 +100,10 @@ export async function buildWeb(): Promise<BuiltFile[]> {
   for (const [route, file] of Object.entries(files)) {
     const entry = assets[route];
     if (!entry) continue;
-    writeFileSync(join(DIST_DIR, file), entry.body);
+    writeAtomically(join(DIST_DIR, file), entry.body);
     built.push({ route, file, bytes: Buffer.byteLength(entry.body), gzipBytes: Buffer.from(entry.gzip, "base64").length });
   }
-  writeFileSync(join(DIST_DIR, "assets.json"), JSON.stringify(assets));
+  writeAtomically(join(DIST_DIR, "assets.json"), JSON.stringify(assets));
 
   const widgetSize = built.find((file) => file.route === "/webim.js");
   if (widgetSize && widgetSize.gzipBytes > WIDGET_BUDGET_BYTES) {

@@ -2,7 +2,8 @@
  * The demo shop of the local stack: a tiny site on its own origin (not the API's), with the widget
  * embedded the way a real site embeds it, so that a whole conversation can be tried in two windows
  * (the shop here, the agent console on the API). `?transport=jsonp` and `?websocket=off` set the
- * widget's data-transport and data-websocket.
+ * widget's data-transport and data-websocket; `?domain=` embeds it for another site (the browser
+ * tests give each test a site of its own).
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -47,7 +48,7 @@ function widgetTag(options: DemoSiteOptions, query: URLSearchParams): string {
   const attributes: Record<string, string> = {
     src: `${options.apiBase}/webim.js`,
     "data-api": `${options.apiBase}/`,
-    "data-domain": options.domain,
+    "data-domain": /^[a-z0-9.-]{1,253}$/.test(query.get("domain") ?? "") ? (query.get("domain") ?? "") : options.domain,
   };
   if (query.get("transport") === "jsonp") attributes["data-transport"] = "jsonp";
   if (query.get("websocket") === "off") attributes["data-websocket"] = "off";

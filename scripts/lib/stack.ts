@@ -26,6 +26,8 @@ export interface StackOptions {
   lambdaPort?: number;
   databasePort: number;
   database: DatabaseKind;
+  /** Bundles go to .esbuild/local<suffix>: a second stack running at the same time needs its own. */
+  buildSuffix?: string;
   /** Serve the demo shop (scripts/lib/demo-site.ts) on this port, an origin of its own; none when absent. */
   demoPort?: number;
   /** Keep dynalite's data here across restarts; in memory when absent. */
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WEBIM_SECRET: secret,
       PORT: String(options.port),
       WEBSOCKET_PORT: String(options.websocketPort ?? options.port + 1),
+      WEBIM_BUILD_SUFFIX: options.buildSuffix ?? "",
       LAMBDA_PORT: String(options.lambdaPort ?? options.port + 2),
       // No account and no network: nothing may try to reach AWS or the framework's servers.
       AWS_ACCESS_KEY_ID: "local",

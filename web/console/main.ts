@@ -328,7 +328,7 @@ class Console {
   private submit(): void {
     const to = this.selected;
     const body = this.input.value.trim();
-    if (!to || !this.me || body === "") return;
+    if (!to || !this.me || body === "" || this.session.state !== "online") return;
     this.input.value = "";
     this.typing.reset();
     const entry: Entry = {

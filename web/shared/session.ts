@@ -91,7 +91,10 @@ export class Session {
     this.answer = undefined;
     if (ticket === undefined) return;
     const params = new URLSearchParams({ ticket });
-    if (typeof navigator.sendBeacon === "function" && navigator.sendBeacon(this.endpoint("refresh"), params)) return;
+    // With JSONP the page's origin may have no CORS grant; a `callback` makes the call a JSONP one,
+    // which the service takes from any page (nobody reads the answer of a beacon anyway).
+    const url = this.transport.kind === "jsonp" ? `${this.endpoint("refresh")}?callback=webimBeacon` : this.endpoint("refresh");
+    if (typeof navigator.sendBeacon === "function" && navigator.sendBeacon(url, params)) return;
     this.transport.post(this.endpoint("refresh"), { ticket }).catch(() => {});
   }
 

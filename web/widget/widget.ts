@@ -231,7 +231,7 @@ export class Widget {
         return false;
       },
     });
-    this.renderAvailability();
+    this.onState("connecting");
     this.renderNotice();
   }
 
@@ -414,7 +414,8 @@ export class Widget {
 
   private submit(): void {
     const body = this.input.value.trim();
-    if (body === "" || !this.me) return;
+    // Not connected (the button is disabled too): the text stays in the box for later.
+    if (body === "" || !this.me || this.session.state !== "online") return;
     this.input.value = "";
     this.typing.reset();
     const item: LogItem = {
