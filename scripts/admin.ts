@@ -38,9 +38,10 @@ async function loadLib(target: Target) {
     WEBIM_SECRET: "",
     WEBIM_SECRET_PARAMETER: "/webim-serverless/admin/not-read",
   });
-  const [client, sites, errors, password] = await Promise.all([
+  const [client, sites, tickets, errors, password] = await Promise.all([
     import("../lib/store/client.js"),
     import("../lib/store/sites.js"),
+    import("../lib/store/tickets.js"),
     import("../lib/store/errors.js"),
     import("../lib/auth/password.js"),
   ]);
@@ -48,7 +49,7 @@ async function loadLib(target: Target) {
     target.kind === "local"
       ? client.createDb({ table: target.table, endpoint: target.endpoint, region: "us-east-1" })
       : client.createDb({ table: target.table, region: target.region });
-  return { db, sites, errors, hashPassword: password.hashPassword };
+  return { db, sites, errors, endTicket: tickets.endTicket, hashPassword: password.hashPassword };
 }
 
 type Lib = Awaited<ReturnType<typeof loadLib>>;
@@ -117,6 +118,13 @@ function generatedNote(generated: string | undefined): string {
   return generated === undefined
     ? ""
     : `\n\nToken secret (shown only this once; give it to the site's back end to sign tokens with):\n  ${generated}`;
+}
+
+/** Removes an agent and ends the tickets they still have: a removed agent is signed out at once. */
+async function removeAgent(run: Run, domain: string, id: string): Promise<void> {
+  const tickets = await run.lib.sites.deleteAgent(domain, id, run.db);
+  const now = Date.now();
+  for (const ticketHash of tickets) await run.lib.endTicket(ticketHash, now, run.db);
 }
 
 async function requireSite(run: Run, domain: string): Promise<Site> {
@@ -204,7 +212,7 @@ async function execute(run: Run, command: Command): Promise<void> {
       }
       // Agents first: a site is never left with agents and no site item.
       for (const id of ids) {
-        await sites.deleteAgent(command.domain, id, db).catch((error: unknown) => {
+        await removeAgent(run, command.domain, id).catch((error: unknown) => {
           if (!(error instanceof run.lib.errors.DoesNotExist)) throw error;
         });
       }
@@ -255,7 +263,7 @@ async function execute(run: Run, command: Command): Promise<void> {
     }
     case "agent remove": {
       await requireSite(run, command.domain);
-      await sites.deleteAgent(command.domain, command.id, db);
+      await removeAgent(run, command.domain, command.id);
       print(run, `Removed agent ${command.id} from ${command.domain}.`, { removed: command.id, site: command.domain });
       return;
     }

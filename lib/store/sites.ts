@@ -333,14 +333,24 @@ export async function updateAgent(domain: string, id: string, patch: AgentPatch,
   return toAgent(await updateFields(store, keys.agent(domain, id), set, remove, `site ${domain} has no agent ${id}`));
 }
 
-/** Removes an agent; `DoesNotExist` if there is none with that id. */
-export async function deleteAgent(domain: string, id: string, store: Db = db()): Promise<void> {
+/**
+ * Removes an agent; `DoesNotExist` if there is none with that id. Answers the hashes of the tickets
+ * the service had recorded on the agent (lib/store/users.ts), for the caller to end.
+ */
+export async function deleteAgent(domain: string, id: string, store: Db = db()): Promise<string[]> {
   try {
-    await storeCall(() =>
+    const { Attributes } = await storeCall(() =>
       store.doc.send(
-        new DeleteCommand({ TableName: store.table, Key: keys.agent(domain, id), ConditionExpression: "attribute_exists(pk)" }),
+        new DeleteCommand({
+          TableName: store.table,
+          Key: keys.agent(domain, id),
+          ConditionExpression: "attribute_exists(pk)",
+          ReturnValues: "ALL_OLD",
+        }),
       ),
     );
+    const tickets = Attributes?.tickets;
+    return tickets instanceof Set ? [...tickets].map(String) : [];
   } catch (error) {
     if (isConditionFailed(error)) throw new DoesNotExist(`site ${domain} has no agent ${id}`);
     throw error;

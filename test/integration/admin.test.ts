@@ -288,6 +288,25 @@ describe.concurrent("admin: agents", () => {
     expect([wrong.status, oldPassword.status, newPassword.status, removed.status]).toEqual([401, 401, 200, 401]);
   });
 
+  it("agent remove signs the agent out: the tickets they have open end", async () => {
+    // Prepare
+    const domain = freshDomain("signout");
+    await adminJson(["site", "add", domain]);
+    await adminJson(["agent", "add", domain, "erin", "--nick", "Erin", "--password", "erin-password"]);
+    const session = (await signIn(domain, "erin", "erin-password")).body as OnlineAnswer;
+    const ticket = session.connection.ticket;
+    const before = await client.call("buddies", { ticket, ids: "erin" });
+
+    // Act
+    await adminJson(["agent", "remove", domain, "erin"]);
+    const after = await client.call("buddies", { ticket, ids: "erin" });
+
+    // Assess
+    expect(before.status).toBe(200);
+    expect(after.status).toBe(401);
+    expect(await stored(keys.agent(domain, "erin"))).toBeUndefined();
+  });
+
   it("agent update changes the profile only: the live state the service keeps on the agent stays", async () => {
     // Prepare: signing in makes the service write its state onto the agent item
     const domain = freshDomain("live");
