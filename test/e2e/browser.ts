@@ -120,6 +120,11 @@ export class VisitorTab {
     return this.page.evaluate(() => (window as unknown as { webim?: { transport: string } }).webim?.transport);
   }
 
+  /** How packets reach the widget: `websocket` or `poll`. */
+  channel(): Promise<string | undefined> {
+    return this.page.evaluate(() => (window as unknown as { webim?: { channel: string } }).webim?.channel);
+  }
+
   async openChat(): Promise<void> {
     if (await this.box.isHidden()) await this.launcher.click();
     await this.box.waitFor({ state: "visible" });

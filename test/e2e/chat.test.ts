@@ -45,6 +45,13 @@ function shopUrl(domain: string, path = "/", extra = ""): string {
   return `${demoUrl}${path}?domain=${domain}${extra}`;
 }
 
+async function offersWebSocket(domain: string): Promise<boolean> {
+  const answer = (await (await fetch(`${baseUrl}/webim/online?domain=${domain}`)).json()) as {
+    connection?: { websocket?: string };
+  };
+  return typeof answer.connection?.websocket === "string";
+}
+
 /** Calls the widget made with fetch or XHR to the API: none when it speaks JSONP. */
 function watchApiFetches(tab: VisitorTab): string[] {
   const seen: string[] = [];
@@ -87,6 +94,8 @@ describe("a visitor and an agent", () => {
     await screenshot(visitor.page, "visitor");
     await screenshot(agent.page, "agent");
     expect(visitor.dialogs).toEqual([]);
+    // Push when the service offers a WebSocket (`connection.websocket`), else the long poll.
+    expect(await visitor.channel()).toBe((await offersWebSocket(domain)) ? "websocket" : "poll");
   });
 
   it.each([

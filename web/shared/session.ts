@@ -26,6 +26,8 @@ export interface SessionOptions {
 }
 
 const POLL_TIMEOUT_MS = 40_000;
+/** A WebSocket says `ping` this often: the service keeps the ticket and the user's presence alive by it, as by polls. */
+const PING_MS = 30_000;
 const REPOLL_MS = 50;
 const MAX_BACKOFF_MS = 30_000;
 /** Consecutive failed polls before the tab says it is cut off (the legacy client gives up after two). */
@@ -42,6 +44,9 @@ export class Session {
   /** How packets arrive now. */
   channel: "poll" | "websocket" | "none" = "none";
 
+  /** The id of the newest packet received: `since` when resuming after a lost answer or a closed socket. */
+  private lastId: string | undefined;
+  private resume = false;
   private generation = 0;
   private failures = 0;
   private wake: (() => void) | undefined;
@@ -110,6 +115,16 @@ export class Session {
     }
   }
 
+  private deliver(packets: Packets): void {
+    for (const list of [packets.messages, packets.presences, packets.statuses]) {
+      for (const packet of list ?? []) {
+        const id = (packet as { id?: unknown }).id;
+        if (typeof id === "string" && (this.lastId === undefined || id > this.lastId)) this.lastId = id;
+      }
+    }
+    this.options.onPackets(packets);
+  }
+
   private setState(state: SessionState, error?: ApiError): void {
     if (state === this.state && error === undefined) return;
     this.state = state;
@@ -159,6 +174,8 @@ export class Session {
         const answer = await this.online();
         if (generation !== this.generation) return;
         this.answer = answer;
+        this.lastId = undefined;
+        this.resume = false;
         this.clockOffset = answer.server_time - Date.now();
         this.failures = 0;
         await this.options.onOnline(answer, this);
@@ -199,28 +216,40 @@ export class Session {
       return;
     }
     this.socket = socket;
+    let pinger: ReturnType<typeof setInterval> | undefined;
     socket.onopen = () => {
       opened = true;
       this.channel = "websocket";
-      socket.send(`subscribe ${answer.connection.domain} ${answer.connection.ticket}`);
+      const since = this.resume && this.lastId ? ` ${this.lastId}` : "";
+      socket.send(`subscribe ${answer.connection.domain} ${answer.connection.ticket}${since}`);
+      this.resume = false;
+      pinger = setInterval(() => socket.send("ping"), PING_MS);
     };
     socket.onmessage = (event) => {
       if (generation !== this.generation || typeof event.data !== "string") return;
-      let packets: Packets;
+      let packets: Packets | { success: false; error_msg?: string };
       try {
-        packets = JSON.parse(event.data) as Packets;
+        packets = JSON.parse(event.data) as Packets | { success: false; error_msg?: string };
       } catch {
+        return;
+      }
+      if ("success" in packets) {
+        // An error frame: an ended or unknown ticket means a new `online`; anything else, the poll.
+        if (packets.error_msg === NOT_AUTHORIZED) this.start();
+        else socket.close();
         return;
       }
       if (packets.status === "stopped") {
         this.start();
         return;
       }
-      this.options.onPackets(packets);
+      this.deliver(packets);
     };
     socket.onclose = () => {
+      clearInterval(pinger);
       if (this.socket === socket) this.socket = undefined;
       if (generation !== this.generation) return;
+      this.resume = true;
       // The long poll takes over from the ticket's own place in the inbox: nothing is lost or repeated.
       void this.pollLoop(generation, opened ? 0 : REPOLL_MS);
     };
@@ -230,8 +259,8 @@ export class Session {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
-      socket.onclose = null;
       socket.onmessage = null;
+      // Its own onclose stops the ping; the generation has moved on, so nothing else follows.
       socket.close();
     }
   }
@@ -243,19 +272,22 @@ export class Session {
       const answer = this.answer;
       if (!answer) return;
       try {
+        // After a lost answer (or a closed socket) the poll says where to resume; else the ticket's own place holds.
+        const since = this.resume ? this.lastId : undefined;
         const packets = (await this.transport.get(
           answer.connection.server,
-          { domain: answer.connection.domain, ticket: answer.connection.ticket },
+          { domain: answer.connection.domain, ticket: answer.connection.ticket, since },
           POLL_TIMEOUT_MS,
         )) as Packets;
         if (generation !== this.generation) return;
         this.failures = 0;
+        this.resume = false;
         if (packets.status === "stopped") {
           this.start();
           return;
         }
         this.setState("online");
-        this.options.onPackets(packets);
+        this.deliver(packets);
         await this.sleep(REPOLL_MS);
       } catch (error) {
         if (generation !== this.generation) return;
@@ -265,6 +297,7 @@ export class Session {
           return;
         }
         this.failures++;
+        this.resume = true;
         if (this.failures >= FAILURES_BEFORE_UNREACHABLE) this.setState("unreachable", error as ApiError);
         await this.sleep(this.backoff());
       }

@@ -240,6 +240,11 @@ export class Widget {
     return this.session.transport.kind;
   }
 
+  /** How packets arrive now: `websocket` when the service offers push, else `poll`. */
+  get channel(): string {
+    return this.session.channel;
+  }
+
   mount(): void {
     (document.body ?? document.documentElement).appendChild(this.host);
     if (perTab.get(this.keys.open) === "1") this.setOpen(true);
@@ -316,6 +321,7 @@ export class Widget {
       this.showBanner(message, "error");
     }
     this.renderAvailability();
+    this.renderNotice();
   }
 
   private showBanner(message: string, kind: "info" | "error"): void {
