@@ -24,6 +24,10 @@ export interface Config {
   presenceGraceMs: number;
   /** Overrides the public base URL that `connection.server` is built from (custom domains). */
   publicBaseUrl: string | undefined;
+  /** The WebSocket API clients connect to (`wss://…`), offered in `connection.websocket`; no push when unset. */
+  websocketUrl: string | undefined;
+  /** Where functions post to connections (the API Gateway management API of that WebSocket API). */
+  websocketApiEndpoint: string | undefined;
   /** Adds ReturnConsumedCapacity to every DynamoDB call and logs it (benchmarks only). */
   logCapacity: boolean;
 }
@@ -81,6 +85,8 @@ export function loadConfig(env: Env): Config {
     presenceGraceMs: integer(env, "PRESENCE_GRACE_SECONDS", 60, 2, 3_600) * 1000,
     publicBaseUrl: text(env, "PUBLIC_BASE_URL")?.replace(/\/+$/, ""),
     logCapacity: text(env, "LOG_DYNAMODB_CAPACITY") === "1",
+    websocketUrl: text(env, "WEBSOCKET_URL"),
+    websocketApiEndpoint: text(env, "WEBSOCKET_API_ENDPOINT"),
   };
 }
 

@@ -4,10 +4,11 @@
  * skipped when read), and updates both sides' conversation lists.
  */
 import { BadRequest, Forbidden } from "../http/errors.js";
-import { appendEvent, type StatusPacket } from "../store/inbox.js";
+import type { StatusPacket } from "../store/inbox.js";
 import { type LogItem, putMessage } from "../store/messages.js";
 import { recordMessage } from "../store/peers.js";
 import type { TicketRecord } from "../store/tickets.js";
+import { deliver } from "./deliver.js";
 import { agentsOf, requireSite } from "./directory.js";
 import { routeVisitor } from "./routing.js";
 
@@ -46,7 +47,7 @@ async function leaveMessageNotice(ticket: TicketRecord, now: number): Promise<vo
     body: site.settings.leaveMessage,
     timestamp: now,
   };
-  await appendEvent({ domain: ticket.domain, userId: ticket.userId, event: { kind: "message", packet: notice } }, now);
+  await deliver({ domain: ticket.domain, userId: ticket.userId, event: { kind: "message", packet: notice } }, now);
 }
 
 export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now = Date.now()): Promise<Sent> {
@@ -74,8 +75,8 @@ export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now 
   if (!(await putMessage(ticket.domain, message))) return { message, routed };
   const event = { kind: "message" as const, packet: message };
   await Promise.all([
-    appendEvent({ domain: ticket.domain, userId: to, event }, now),
-    appendEvent({ domain: ticket.domain, userId: ticket.userId, event, skipTicket: ticket.ticketHash }, now),
+    deliver({ domain: ticket.domain, userId: to, event }, now),
+    deliver({ domain: ticket.domain, userId: ticket.userId, event, skipTicket: ticket.ticketHash }, now),
     recordMessage(ticket.domain, { id: ticket.userId, nick: ticket.nick, role: ticket.role }, to, now),
   ]);
   return { message, routed };
@@ -92,5 +93,5 @@ export async function logMessage(ticket: TicketRecord, message: LogItem): Promis
 export async function sendStatus(ticket: TicketRecord, to: string, show: StatusPacket["show"], now = Date.now()): Promise<void> {
   await checkPeer(ticket, to);
   const packet: StatusPacket = { from: ticket.userId, nick: ticket.nick, to, show };
-  await appendEvent({ domain: ticket.domain, userId: to, event: { kind: "status", packet } }, now);
+  await deliver({ domain: ticket.domain, userId: to, event: { kind: "status", packet } }, now);
 }

@@ -186,7 +186,7 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
       ...(person.visitorToken ? { visitor_token: person.visitorToken } : {}),
       ...(visitor && previous?.agent ? { agent: previous.agent } : {}),
     },
-    connection: { domain, ticket, server: request.server },
+    connection: { domain, ticket, server: request.server, ...(config.websocketUrl ? { websocket: config.websocketUrl } : {}) },
     buddies,
     new_messages: newMessages,
     site: { domain, welcome: site.settings.welcome, leave_message: site.settings.leaveMessage },

@@ -5,10 +5,11 @@
  */
 import { config } from "../config.js";
 import type { Show } from "../http/fields.js";
-import { appendEvent, type PresencePacket } from "../store/inbox.js";
+import type { PresencePacket } from "../store/inbox.js";
 import { listPeers } from "../store/peers.js";
 import type { Role } from "../store/tickets.js";
 import { setShow, type UserState } from "../store/users.js";
+import { deliver } from "./deliver.js";
 import { agentsOf } from "./directory.js";
 
 export function isOnline(state: Pick<UserState, "tickets" | "lastSeen"> | undefined, now: number): boolean {
@@ -58,9 +59,7 @@ export async function announce(
 ): Promise<void> {
   const packet: PresencePacket = { from: user.userId, nick: user.nick, type, show, ...(status ? { status } : {}) };
   const audience = await audienceOf(user, now);
-  await Promise.all(
-    audience.map((userId) => appendEvent({ domain: user.domain, userId, event: { kind: "presence", packet } }, now)),
-  );
+  await Promise.all(audience.map((userId) => deliver({ domain: user.domain, userId, event: { kind: "presence", packet } }, now)));
 }
 
 /** `webim/presence`: a new show or status, told to the user's buddies. */

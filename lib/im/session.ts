@@ -5,9 +5,9 @@ import { admitOrigin } from "../http/cors.js";
 import type { Call } from "../http/endpoint.js";
 import { Forbidden, NotAuthorized } from "../http/errors.js";
 import { LIMITS, optionalText } from "../http/fields.js";
-import { appendEvent } from "../store/inbox.js";
 import { endTicket, getTicket, type TicketRecord } from "../store/tickets.js";
 import { endUserTicket } from "../store/users.js";
+import { deliver } from "./deliver.js";
 import { requireSite } from "./directory.js";
 import { announce } from "./presence.js";
 
@@ -47,7 +47,7 @@ export async function authenticate(call: Call, now = Date.now()): Promise<Ticket
 export async function endSession(ticket: TicketRecord, scope: "ticket" | "user", now = Date.now()): Promise<void> {
   const { domain, userId, role, ticketHash } = ticket;
   if (!(await endTicket(ticketHash, now))) return;
-  await appendEvent({ domain, userId, event: { kind: "stop", ticketHash } }, now);
+  await deliver({ domain, userId, event: { kind: "stop", ticketHash } }, now);
   const after = await endUserTicket(domain, userId, role, scope === "user" ? "all" : ticketHash);
   // An invisible user's buddies never saw them come, so they hear nothing of them going.
   if (after && (after.tickets?.size ?? 0) === 0 && after.show !== "invisible") {

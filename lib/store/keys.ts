@@ -38,6 +38,12 @@ export const keys = {
   /** An open conversation of a site, found by the routing's sweep (lib/im/routing.ts). */
   openConversation: (domain: string, visitor: string): Key => ({ pk: `SITE#${domain}`, sk: `OPEN#${visitor}` }),
   openPrefix: "OPEN#",
+  connection: (connectionId: string): Key => ({ pk: `CONN#${connectionId}`, sk: "CONN" }),
+  userConnection: (domain: string, userId: string, connectionId: string): Key => ({
+    pk: `USER#${domain}#${userId}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  connectionPrefix: "CONN#",
   /** The table never holds a usable ticket, only its hash. */
   ticket: (ticketHash: string): Key => ({ pk: `TICKET#${ticketHash}`, sk: "TICKET" }),
   /** A pure function of the message, so storing it twice is one failed conditional put. */

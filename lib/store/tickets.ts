@@ -143,3 +143,20 @@ export async function advanceTicket(
     return now === undefined || now.endedAt !== undefined ? "ended" : "superseded";
   }
 }
+
+/** Keeps a ticket alive without a poll (a WebSocket's ping). */
+export async function keepTicket(ticketHash: string, now: number, expires: number, store: Db = db()): Promise<void> {
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.ticket(ticketHash),
+        UpdateExpression: "SET lastSeen = :now, expires = :expires",
+        ConditionExpression: LIVE,
+        ExpressionAttributeValues: { ":now": now, ":expires": expires },
+      }),
+    ),
+  ).catch((error: unknown) => {
+    if (!isConditionFailed(error)) throw error;
+  });
+}

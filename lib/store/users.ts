@@ -4,6 +4,7 @@
  * partition gives every agent with their presence and load (lib/im/routing.ts).
  */
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { NotAuthorized } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
 import { type Db, db } from "./client.js";
 import { isConditionFailed, storeCall } from "./errors.js";
@@ -30,6 +31,11 @@ export interface UserState {
   /** Agents: conversations assigned and not closed, and when they last got one (lib/im/routing.ts). */
   open?: number;
   lastAssignedAt?: number;
+}
+
+/** A write to a user who is gone (an agent removed meanwhile) is dropped, not an error. */
+function ignoreMissing(error: unknown): void {
+  if (!isConditionFailed(error)) throw error;
 }
 
 export function stateKey(domain: string, id: string, role: Role): Key {
@@ -61,7 +67,8 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
   const names: Record<string, string> = { "#role": "role", "#show": "show" };
   let update = "SET id = :id, #role = :role, nick = :nick, #show = :show, lastSeen = :lastSeen";
   for (const name of OPTIONAL_FIELDS) {
-    if (user[name] === undefined) continue;
+    // An agent's picture is the operator's (npm run admin); a sign-in does not replace it.
+    if (user[name] === undefined || (name === "picUrl" && user.role === "agent")) continue;
     update += `, #${name} = :${name}`;
     names[`#${name}`] = name;
     values[`:${name}`] = user[name];
@@ -72,12 +79,18 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
         TableName: store.table,
         Key: stateKey(domain, user.id, user.role),
         UpdateExpression: `${update} ADD tickets :ticket`,
+        // An agent removed meanwhile stays removed: only the operator creates agent items.
+        ...(user.role === "agent" ? { ConditionExpression: "attribute_exists(pk)" } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_OLD",
       }),
     ),
-  );
+  ).catch((error: unknown) => {
+    // The agent was removed between the password check and this write.
+    if (isConditionFailed(error)) throw new NotAuthorized();
+    throw error;
+  });
   return Attributes as UserState | undefined;
 }
 
@@ -96,10 +109,11 @@ export async function forgetTickets(
         TableName: store.table,
         Key: stateKey(domain, id, role),
         UpdateExpression: "DELETE tickets :gone",
+        ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":gone": hashes },
       }),
     ),
-  );
+  ).catch(ignoreMissing);
 }
 
 /**
@@ -146,11 +160,12 @@ export async function setShow(
         TableName: store.table,
         Key: stateKey(domain, id, role),
         UpdateExpression: status === undefined ? "SET #show = :show REMOVE #status" : "SET #show = :show, #status = :status",
+        ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeNames: { "#show": "show", "#status": "status" },
         ExpressionAttributeValues: { ":show": show, ...(status === undefined ? {} : { ":status": status }) },
       }),
     ),
-  );
+  ).catch(ignoreMissing);
 }
 
 export async function getUserState(domain: string, id: string, role: Role, store: Db = db()): Promise<UserState | undefined> {

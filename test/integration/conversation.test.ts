@@ -14,6 +14,7 @@ describe("a visitor and an agent chat", () => {
       domain: "localhost",
       ticket: expect.any(String),
       server: `${inject("baseUrl")}/webim/packets`,
+      websocket: expect.stringMatching(/^ws:\/\/localhost:\d+$/),
     });
     expect(tab.session.buddies.map((buddy) => buddy.id).sort()).toEqual(["alice", "bob"]);
     expect(Math.abs(tab.session.server_time - Date.now())).toBeLessThan(5_000);

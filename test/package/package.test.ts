@@ -23,11 +23,14 @@ const EXPECTED_FUNCTIONS = [
   "presence",
   "offline",
   "preflight",
+  "websocketConnect",
+  "websocketDisconnect",
+  "websocketDefault",
   "packets",
   "assets",
 ];
 /** Functions that are not protocol endpoints (each of those has a GET and a POST route). */
-const NOT_ENDPOINTS = ["preflight", "assets"];
+const NOT_ENDPOINTS = ["preflight", "assets", "websocketConnect", "websocketDisconnect", "websocketDefault"];
 const ASSET_ROUTES = ["GET /webim.js", "GET /console", "GET /console.js", "GET /console.css"];
 
 // Set in the packaging environment: a prod template must hold neither (the secret comes from SSM,
@@ -186,7 +189,20 @@ describe("serverless package --stage prod", () => {
       expect.arrayContaining(["GET /webim/packets", "POST /webim/packets", "OPTIONS /webim/{name}", ...ASSET_ROUTES]),
     );
     const endpoints = functions.filter((fn) => !NOT_ENDPOINTS.includes(fn.name));
-    expect(routes).toHaveLength(endpoints.length * 2 + 1 + ASSET_ROUTES.length);
+    const httpRoutes = routes.filter((route) => !String(route).startsWith("$"));
+    expect(httpRoutes).toHaveLength(endpoints.length * 2 + 1 + ASSET_ROUTES.length);
+  });
+
+  it("declares the WebSocket API's routes and hands its URLs to the functions", () => {
+    const routes = resourcesOf("AWS::ApiGatewayV2::Route").map((route) => route.Properties?.RouteKey);
+    expect(routes).toEqual(expect.arrayContaining(["$connect", "$disconnect", "$default"]));
+    const online = functions.find((fn) => fn.name === "online");
+    expect(online).toBeDefined();
+    if (!online) return;
+    const variables = JSON.stringify(lambdaFor(online).Environment ?? {});
+    expect(variables).toContain("wss://");
+    expect(variables).toContain("WebsocketsApi");
+    expect(templateText).toContain("execute-api:ManageConnections");
   });
 
   it("serves the widget and the console from the assets bundle, built from web/ while packaging", async () => {
