@@ -16,7 +16,9 @@ async function signIn(domain: string, id: string, params: Record<string, string>
 }
 
 function countBy(values: string[]): Record<string, number> {
-  return values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 describe("routing a visitor's first message", () => {
