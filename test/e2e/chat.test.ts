@@ -76,6 +76,7 @@ describe("a visitor and an agent", () => {
     // The console lists the new visitor with one unread message and the page they are on.
     await expectText(agent.visitor(), "1");
     await expectText(agent.visitor(), `${demoUrl}/?domain=${domain}`);
+    await screenshot(agent.page, "agent-new-visitor");
     await agent.openFirstVisitor();
     await expectText(agent.bubbles, "Hello, is the Dragon Well in stock?");
     await expectText(agent.facts, `${demoUrl}/?domain=${domain}`);

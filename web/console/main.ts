@@ -316,7 +316,11 @@ class Console {
   private async select(id: string): Promise<void> {
     this.selected = id;
     const buddy = this.buddies.get(id);
-    if (buddy) buddy.unread = 0;
+    if (buddy?.unread) {
+      buddy.unread = 0;
+      // Reading the history is what tells the service the conversation was read (its unread count).
+      this.historyLoaded.delete(id);
+    }
     this.render();
     await this.loadHistory(id);
     if (this.selected === id) {

@@ -109,6 +109,7 @@ export class Widget {
   private unread = 0;
   private isOpen = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly typing = typingNotifier((on) => this.sendStatus(on));
 
   // The view.
@@ -307,10 +308,12 @@ export class Widget {
 
   private onState(state: SessionState, error?: ApiError): void {
     this.send.disabled = state !== "online";
+    clearTimeout(this.connectingTimer);
     if (state === "online") {
       this.banner.hidden = true;
     } else if (state === "connecting") {
-      this.showBanner("Connecting…", "info");
+      // Said only when it takes a while: a page load usually connects before anyone could read it.
+      this.connectingTimer = setTimeout(() => this.showBanner("Connecting…", "info"), 1500);
     } else if (state === "unreachable") {
       this.showBanner("The chat service cannot be reached. Retrying…", "error");
     } else {
