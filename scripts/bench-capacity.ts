@@ -211,6 +211,10 @@ async function main(): Promise<void> {
       DYNAMODB_ENDPOINT: database.endpoint,
       WEBIM_SECRET: randomBytes(32).toString("hex"),
       AWS_REGION: "us-east-1",
+      // Push is on, as in a deployment: every inbox write also looks up the recipient's sockets.
+      // Nobody connects here, so nothing is ever posted to this address.
+      WEBSOCKET_URL: "ws://127.0.0.1:9",
+      WEBSOCKET_API_ENDPOINT: "http://127.0.0.1:9",
     });
     // This script collects capacity itself; the shared client must not log it as well.
     delete process.env.LOG_DYNAMODB_CAPACITY;
@@ -304,6 +308,20 @@ async function main(): Promise<void> {
     const messages = await measure(`history (${HISTORY_MESSAGES} messages)`, () => history(visitor, alice.id, HISTORY_MESSAGES));
     if (messages.length !== HISTORY_MESSAGES)
       throw new Error(`history returned ${messages.length} messages, not ${HISTORY_MESSAGES}`);
+
+    // Issue 4's figure: a message whose recipient has two live tickets (alice in two tabs).
+    const secondTab = await goOnline(callWith({}), {
+      domain: DEMO_DOMAIN,
+      identity: { kind: "agent", username: alice.id, password: alice.password },
+      show: "available",
+      buddyIds: [],
+      whereabouts,
+      server,
+    });
+    if (secondTab.connection.ticket === aliceSession.connection.ticket) throw new Error("expected a second ticket");
+    await measure("message (to a recipient with two live tickets)", () =>
+      sendMessage(visitor, { to: alice.id, body: `${body} (two tabs)` }, start + HISTORY_MESSAGES + 1),
+    );
 
     console.log(report(kind));
   } finally {
