@@ -255,7 +255,14 @@ export class Widget {
       // Back from the back/forward cache: the ticket ended at pagehide.
       if (event.persisted) this.session.start();
     });
-    // Another tab of this visitor on this site came online first: keep the same identity.
+    // Messages that came while the tab was hidden with the box open are read once it shows again.
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && this.isOpen && this.unread > 0) {
+        this.unread = 0;
+        this.renderBadge();
+      }
+    });
+    // Another tab of this visitor learned who their agent is (its first message was routed).
     window.addEventListener("storage", (event) => {
       if (event.key === this.keys.agent && event.newValue) this.setAgent(event.newValue);
     });
