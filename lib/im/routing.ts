@@ -44,24 +44,25 @@ function pick(pool: readonly UserState[], raced: boolean): UserState | undefined
 }
 
 /** Closes the conversations of visitors who are gone, so that agents' counts are true when routing reads them. */
-export async function sweep(domain: string, now: number): Promise<number> {
+export async function sweep(domain: string, now: number): Promise<UserState[]> {
   const open = await listOpenConversations(domain);
-  if (open.length === 0) return 0;
+  if (open.length === 0) return [];
   const visitors = await getUsers(
     domain,
     open.map((conversation) => conversation.visitor),
   );
-  let closed = 0;
+  const gone: UserState[] = [];
   for (const conversation of open) {
-    if (isOnline(visitors.get(conversation.visitor), now)) continue;
+    const visitor = visitors.get(conversation.visitor);
+    if (isOnline(visitor, now)) continue;
     if (!(await deleteOpenConversation(domain, conversation.visitor, conversation.agent))) continue;
     await Promise.all([
       releaseAgent(domain, conversation.agent),
       clearVisitorAgent(domain, conversation.visitor, conversation.agent),
     ]);
-    closed++;
+    if (visitor) gone.push(visitor);
   }
-  return closed;
+  return gone;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -254,3 +254,33 @@ export async function touchLastSeen(domain: string, id: string, role: Role, now:
     if (!isConditionFailed(error)) throw error;
   });
 }
+
+/**
+ * Forgets all tickets of a user whose last sign of life is still `lastSeen`: they are gone. False
+ * when they came back meanwhile (a poll moved lastSeen), and nothing changes then.
+ */
+export async function dropTicketsIfIdle(
+  domain: string,
+  id: string,
+  role: Role,
+  lastSeen: number,
+  store: Db = db(),
+): Promise<boolean> {
+  try {
+    await storeCall(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: stateKey(domain, id, role),
+          UpdateExpression: "REMOVE tickets",
+          ConditionExpression: "attribute_exists(tickets) AND lastSeen = :seen",
+          ExpressionAttributeValues: { ":seen": lastSeen },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

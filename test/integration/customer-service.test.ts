@@ -336,3 +336,36 @@ describe("typing", () => {
     expect(await storedMessages("ann", guest.id, domain)).toEqual([]);
   });
 });
+
+describe("the sweep (every minute)", () => {
+  async function runSweep() {
+    const reply = await fetch(`${inject("lambdaUrl")}/2015-03-31/functions/webim-serverless-local-sweep/invocations`, {
+      method: "POST",
+      body: "{}",
+    });
+    expect(reply.status).toBe(200);
+  }
+
+  it("tells buddies that a user whose tabs vanished went offline, once, and frees their agent", async () => {
+    const domain = await createSite("sweep", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    const { to } = await guest.ask("hello");
+    expect(to).toBe("ann");
+    await ann.receive(1);
+
+    await pause(4_500);
+    // ann polls on and stays online; the visitor's tab is gone without a word.
+    await ann.poll();
+    await runSweep();
+
+    const packets = await ann.poll();
+    expect(packets.presences?.filter((presence) => presence.from === guest.id).map((presence) => presence.type)).toEqual([
+      "offline",
+    ]);
+    await runSweep();
+    expect((await ann.poll()).presences?.filter((presence) => presence.from === guest.id)).toEqual([]);
+    const back = await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
+    expect(back.session.user.agent).toBeUndefined();
+  });
+});

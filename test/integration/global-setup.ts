@@ -12,10 +12,11 @@ let stack: Stack | undefined;
 export async function setup(project: TestProject) {
   const database = process.env.WEBIM_DB === "dynamodb-local" ? "dynamodb-local" : "dynalite";
   const port = await freePort();
+  const lambdaPort = await freePort();
   stack = await startStack({
     port,
     websocketPort: await freePort(),
-    lambdaPort: await freePort(),
+    lambdaPort,
     databasePort: await freePort(),
     database,
     env: {
@@ -31,6 +32,7 @@ export async function setup(project: TestProject) {
   project.provide("databaseEndpoint", stack.databaseEndpoint);
   project.provide("tableName", stack.tableName);
   project.provide("databaseKind", database);
+  project.provide("lambdaUrl", `http://127.0.0.1:${lambdaPort}`);
 }
 
 export async function teardown() {
@@ -43,5 +45,7 @@ declare module "vitest" {
     databaseEndpoint: string;
     tableName: string;
     databaseKind: string;
+    /** serverless offline's Lambda invoke API, for functions with no HTTP route (the sweep). */
+    lambdaUrl: string;
   }
 }

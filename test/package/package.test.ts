@@ -23,6 +23,7 @@ const EXPECTED_FUNCTIONS = [
   "presence",
   "offline",
   "preflight",
+  "sweep",
   "websocketConnect",
   "websocketDisconnect",
   "websocketDefault",
@@ -30,7 +31,7 @@ const EXPECTED_FUNCTIONS = [
   "assets",
 ];
 /** Functions that are not protocol endpoints (each of those has a GET and a POST route). */
-const NOT_ENDPOINTS = ["preflight", "assets", "websocketConnect", "websocketDisconnect", "websocketDefault"];
+const NOT_ENDPOINTS = ["preflight", "sweep", "assets", "websocketConnect", "websocketDisconnect", "websocketDefault"];
 const ASSET_ROUTES = ["GET /webim.js", "GET /console", "GET /console.js", "GET /console.css"];
 
 // Set in the packaging environment: a prod template must hold neither (the secret comes from SSM,

@@ -43,6 +43,8 @@ export async function createSite(label: string, site: TestSite): Promise<string>
       },
     }),
   );
+  // Registered like `npm run admin` does, so that the site is listed (and swept, lib/im/sweep.ts).
+  await doc.send(new PutCommand({ TableName: table, Item: { ...keys.siteEntry(domain), createdAt: Date.now() } }));
   for (const agent of site.agents) {
     await doc.send(
       new PutCommand({
