@@ -3,10 +3,11 @@
  * visitor list is one Query. They carry the last time and the unread count, and expire a month
  * after the conversation's last message.
  */
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
 import { storeCall } from "./errors.js";
 import { expiresAt, keys } from "./keys.js";
+import { queryPrefix } from "./query.js";
 import type { Role } from "./tickets.js";
 
 export interface Peer {
@@ -79,31 +80,18 @@ export async function markRead(domain: string, owner: string, other: string, sto
 
 /** All peers of a user, most recent first: one Query on the user's partition. */
 export async function listPeers(domain: string, owner: string, now: number, store: Db = db()): Promise<Peer[]> {
-  const peers: Peer[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await storeCall(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.userState(domain, owner).pk, ":prefix": keys.peerPrefix },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) {
+  const items = await queryPrefix(store, keys.userState(domain, owner).pk, keys.peerPrefix);
+  return (
+    items
       // Expired items linger until DynamoDB's TTL removes them; expiry is decided here.
-      if (typeof item.expires === "number" && item.expires * 1000 < now) continue;
-      peers.push({
+      .filter((item) => typeof item.expires !== "number" || item.expires * 1000 >= now)
+      .map((item) => ({
         id: String(item.id),
         ...(typeof item.nick === "string" ? { nick: item.nick } : {}),
         ...(typeof item.role === "string" ? { role: item.role as Role } : {}),
         lastAt: Number(item.lastAt ?? 0),
         unread: Number(item.unread ?? 0),
-      });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return peers.sort((a, b) => b.lastAt - a.lastAt);
+      }))
+      .sort((a, b) => b.lastAt - a.lastAt)
+  );
 }

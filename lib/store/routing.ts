@@ -3,10 +3,11 @@
  * visitor's agent, and one `OPEN#<visitor>` item per open conversation in the site's partition.
  * Every change is a single conditional write; no transaction.
  */
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
 import { isConditionFailed, storeCall } from "./errors.js";
 import { keys } from "./keys.js";
+import { queryPrefix } from "./query.js";
 
 async function conditional(run: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -114,23 +115,6 @@ export function deleteOpenConversation(domain: string, visitor: string, agent: s
 }
 
 export async function listOpenConversations(domain: string, store: Db = db()): Promise<OpenConversation[]> {
-  const open: OpenConversation[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await storeCall(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.site(domain).pk, ":prefix": keys.openPrefix },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) {
-      open.push({ visitor: String(item.visitor), agent: String(item.agent), since: Number(item.since) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return open;
+  const items = await queryPrefix(store, keys.site(domain).pk, keys.openPrefix);
+  return items.map((item) => ({ visitor: String(item.visitor), agent: String(item.agent), since: Number(item.since) }));
 }

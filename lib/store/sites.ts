@@ -5,13 +5,13 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
 import { AlreadyExists, DoesNotExist, isConditionFailed, storeCall } from "./errors.js";
 import { type Key, keys } from "./keys.js";
+import { queryAll, queryPrefix } from "./query.js";
 
 export interface SiteSettings {
   /** How many messages `history` returns when the caller names no `limit`. */
@@ -109,23 +109,7 @@ export async function putAgent(domain: string, agent: Agent, store: Db = db()): 
 
 /** All agents of a site: one Query on the site's partition. */
 export async function listAgents(domain: string, store: Db = db()): Promise<Agent[]> {
-  const agents: Agent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await storeCall(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.site(domain).pk, ":prefix": keys.agentPrefix },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    agents.push(...(page.Items ?? []).map(toAgent));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return agents;
+  return (await queryPrefix(store, keys.site(domain).pk, keys.agentPrefix)).map(toAgent);
 }
 
 /** A site in the registry (`keys.siteEntry`): what listing the sites costs one Query. */
@@ -136,25 +120,11 @@ export interface SiteEntry {
 
 /** Every registered site, in domain order: one Query on the registry partition (paged), never a Scan. */
 export async function listSites(store: Db = db()): Promise<SiteEntry[]> {
-  const entries: SiteEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await storeCall(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.sitesPk },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) {
-      entries.push({ domain: String(item.sk), ...(typeof item.createdAt === "number" ? { createdAt: item.createdAt } : {}) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  const items = await queryAll(store, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.sitesPk } });
+  return items.map((item) => ({
+    domain: String(item.sk),
+    ...(typeof item.createdAt === "number" ? { createdAt: item.createdAt } : {}),
+  }));
 }
 
 const BATCH_GET_LIMIT = 100;

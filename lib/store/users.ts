@@ -3,12 +3,13 @@
  * state is its own item; an agent's lives on the agent item, so that one Query on the site's
  * partition gives every agent with their presence and load (lib/im/routing.ts).
  */
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { NotAuthorized } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
 import { type Db, db } from "./client.js";
 import { isConditionFailed, storeCall } from "./errors.js";
 import { type Key, keys } from "./keys.js";
+import { queryPrefix } from "./query.js";
 import type { Role } from "./tickets.js";
 
 export interface UserState {
@@ -196,27 +197,10 @@ export async function getUsers(domain: string, ids: readonly string[], store: Db
 
 /** Every agent of a site with their live state: one strongly consistent Query on the site's partition. */
 export async function agentStates(domain: string, store: Db = db()): Promise<UserState[]> {
-  const agents: UserState[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await storeCall(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.site(domain).pk, ":prefix": keys.agentPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) {
-      const { passwordHash: _hash, ...agent } = item;
-      agents.push({ show: "available", lastSeen: 0, ...agent, role: "agent" } as UserState);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return agents;
+  const items = await queryPrefix(store, keys.site(domain).pk, keys.agentPrefix, true);
+  return items.map(
+    ({ passwordHash: _hash, ...agent }) => ({ show: "available", lastSeen: 0, ...agent, role: "agent" }) as UserState,
+  );
 }
 
 /** Moves the user's inbox mark forward, never back; concurrent tabs may race here and the highest wins. */
