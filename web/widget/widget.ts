@@ -42,6 +42,8 @@ interface Shown {
 
 const DEFAULT_LEAVE_MESSAGE = "No one is available right now. Leave a message and we will answer as soon as we can.";
 const TYPING_SHOWN_MS = 8000;
+/** How often an open chat box asks again which agents are available. */
+const AVAILABILITY_REFRESH_MS = 30_000;
 const MAX_BODY = 4000;
 
 const CHAT_ICON =
@@ -109,6 +111,7 @@ export class Widget {
   private unread = 0;
   private isOpen = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private availabilityTimer: ReturnType<typeof setInterval> | undefined;
   private connectingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly typing = typingNotifier((on) => this.sendStatus(on));
 
@@ -291,6 +294,18 @@ export class Widget {
     for (const item of answer.new_messages ?? []) this.receive(item, true);
     this.renderAvailability();
     this.renderNotice();
+  }
+
+  private async refreshAgents(): Promise<void> {
+    if (this.session.state !== "online" || document.hidden || this.buddies.size === 0) return;
+    try {
+      const fresh = await this.session.call<BuddyInfo[]>("buddies", { ids: [...this.buddies.keys()].join(",") }, "get");
+      for (const buddy of Array.isArray(fresh) ? fresh : []) this.buddies.set(buddy.id, buddy);
+      this.renderAvailability();
+      this.renderNotice();
+    } catch {
+      // The next refresh, or presence packets, will tell.
+    }
   }
 
   private onPackets(packets: Packets): void {
@@ -489,6 +504,10 @@ export class Widget {
 
   private setOpen(open: boolean): void {
     this.isOpen = open;
+    clearInterval(this.availabilityTimer);
+    // Presence news reaches only the people a visitor talks with; while the box is open, the
+    // availability of the site's other agents is asked for now and then instead.
+    if (open) this.availabilityTimer = setInterval(() => void this.refreshAgents(), AVAILABILITY_REFRESH_MS);
     this.box.hidden = !open;
     this.launcher.setAttribute("aria-expanded", String(open));
     perTab.set(this.keys.open, open ? "1" : undefined);
