@@ -123,7 +123,9 @@ export async function advanceTicket(
         new UpdateCommand({
           TableName: store.table,
           Key: keys.ticket(ticketHash),
-          UpdateExpression: "SET #cursor = :cursor, delivered = :delivered, lastSeen = :lastSeen, expires = :expires",
+          // The poll is answering: no poll waits any more, and the next one has no one to tell to step aside.
+          UpdateExpression:
+            "SET #cursor = :cursor, delivered = :delivered, lastSeen = :lastSeen, expires = :expires, pollUntil = :answered",
           ConditionExpression: pollId === undefined ? LIVE : `${LIVE} AND pollId = :pollId`,
           ExpressionAttributeNames: { "#cursor": "cursor" },
           ExpressionAttributeValues: {
@@ -131,6 +133,7 @@ export async function advanceTicket(
             ":delivered": progress.delivered,
             ":lastSeen": progress.lastSeen,
             ":expires": progress.expires,
+            ":answered": 0,
             ...(pollId === undefined ? {} : { ":pollId": pollId }),
           },
         }),

@@ -1,4 +1,7 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
+import { keys } from "../../lib/store/keys.js";
 import { agent, visitor, WebimClient } from "../support/client.js";
 
 const client = new WebimClient(inject("baseUrl"));
@@ -86,5 +89,33 @@ describe("the long poll's cursor", () => {
 
     expect(fresh.statuses?.filter((status) => status.from === guest.id).map((status) => status.show)).toEqual(["typing"]);
     expect(await alice.history(guest.id)).toEqual([]);
+  });
+});
+
+describe("polls one after another", () => {
+  it("write no step-aside notice when the previous poll has already answered", async () => {
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: inject("databaseEndpoint"),
+        region: "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      }),
+    );
+    const alice = await agent(client, "alice");
+    const guest = await visitor(client);
+    for (let i = 0; i < 3; i++) {
+      await alice.send(guest.id, `m${i}`);
+      await guest.receive(1);
+    }
+
+    const { Items } = await doc.send(
+      new QueryCommand({
+        TableName: inject("tableName"),
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.inboxPk("localhost", guest.id) },
+        ConsistentRead: true,
+      }),
+    );
+    expect((Items ?? []).filter((item) => (item.event as { kind: string }).kind === "yield")).toEqual([]);
   });
 });
