@@ -65,8 +65,8 @@ export async function deliver(delivery: Delivery, now: number): Promise<void> {
   const sk = await appendEvent(delivery, now);
   const { event } = delivery;
   if (config.websocketApiEndpoint === undefined || event.kind === "yield") return;
-  // Written first, read second: a connection subscribing meanwhile either is seen here or finds
-  // the event in the inbox when it subscribes (lib/im/subscribe.ts).
+  // Written first, read second: a connection subscribing meanwhile is seen here, or finds the
+  // event in the inbox when it subscribes, or both (then the client drops the second by its id).
   const connections = await userConnections(delivery.domain, delivery.userId, now);
   if (event.kind === "stop") {
     await Promise.all(connections.filter((c) => c.ticketHash === event.ticketHash).map(closeConnection));
