@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { crc32, inflateRawSync } from "node:zlib";
 import { parse } from "yaml";
+import { cloudFormationTags } from "./lib/table.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVERLESS_YML = join(ROOT, "serverless.yml");
@@ -22,12 +23,6 @@ const run = promisify(execFile);
 
 // ---------------------------------------------------------------------------------------------
 // serverless.yml
-
-// CloudFormation's short forms, kept as plain objects: only the function list is read here.
-const cloudFormationTags = ["!Ref", "!GetAtt", "!Sub", "!Join", "!If", "!Equals"].map((tag) => ({
-  tag,
-  resolve: (value: string) => ({ [tag.slice(1)]: value }),
-}));
 
 export interface FunctionEntry {
   /** The function's name in serverless.yml, also its zip's name. */

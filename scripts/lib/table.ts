@@ -6,7 +6,7 @@ import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from
 import { parse } from "yaml";
 
 // CloudFormation's short forms, kept as plain objects: only the table's properties are used.
-const cloudFormationTags = ["!Ref", "!GetAtt", "!Sub", "!Join", "!If", "!Equals", "!Select", "!Split"].flatMap((tag) => [
+export const cloudFormationTags = ["!Ref", "!GetAtt", "!Sub", "!Join", "!If", "!Equals", "!Select", "!Split"].flatMap((tag) => [
   { tag, resolve: (value: string) => ({ [tag.slice(1)]: value }) },
   { tag, collection: "seq" as const, resolve: (value: unknown) => ({ [tag.slice(1)]: value }) },
 ]);
