@@ -35,6 +35,7 @@ webim-serverless is running.
   Console     ${stack.consoleUrl}   (an agent: sign in below)
   Widget      ${api}/webim.js
   API         ${api}/webim/<endpoint>
+  WebSocket   ws://localhost:${port + 1}   (subscribe <domain> <ticket>)
   DynamoDB    ${stack.databaseEndpoint} (${stack.databaseKind}, table ${stack.tableName})
   Demo site   ${DEMO_DOMAIN}
   Agents      ${DEMO_AGENTS.map((agent) => `${agent.id} / ${agent.password}`).join(", ")}
