@@ -17,7 +17,7 @@ export const handler = endpoint(async (call) => {
     to: requiredId(params, "to"),
     body: requiredText(params, "body", LIMITS.body),
     ...(style ? { style } : {}),
-    timestamp: requiredInteger(params, "timestamp", 0, Date.now() + MAX_CLOCK_AHEAD_MS),
+    timestamp: requiredInteger(params, "timestamp", 1, Date.now() + MAX_CLOCK_AHEAD_MS),
   };
   await logMessage(await authenticate(call), message);
   return OK;

@@ -4,6 +4,7 @@ import {
   LIMITS,
   optionalShow,
   optionalText,
+  optionalUrl,
   type Params,
   requiredDomain,
   requiredId,
@@ -32,8 +33,8 @@ export const handler = endpoint(async (call) => {
     show: optionalShow(params) ?? "available",
     buddyIds: idList(params, "buddy_ids", 100),
     whereabouts: {
-      url: optionalText(params, "visitor_url", LIMITS.url),
-      referrer: optionalText(params, "visitor_referrer", LIMITS.url),
+      url: optionalUrl(params, "visitor_url"),
+      referrer: optionalUrl(params, "visitor_referrer"),
       userAgent: call.userAgent?.slice(0, LIMITS.url),
     },
     server: call.url("/webim/packets"),

@@ -4,6 +4,7 @@
  * domain) and `exp` (required). Verified with jose; anything wrong is simply not a token.
  */
 import { jwtVerify } from "jose";
+import { isWebUrl } from "../http/fields.js";
 
 export interface SiteClaims {
   sub: string;
@@ -32,7 +33,8 @@ export async function verifySiteToken(
     if (typeof sub !== "string" || !ID_PATTERN.test(sub) || sub.startsWith("vid:")) return undefined;
     if (typeof nick !== "string" || nick === "" || nick.length > 64) return undefined;
     if (role !== "agent" && role !== "member") return undefined;
-    if (picUrl !== undefined && (typeof picUrl !== "string" || picUrl.length > 512)) return undefined;
+    // A picture is shown in pages: only an http(s) URL, never `javascript:` or the like.
+    if (picUrl !== undefined && (typeof picUrl !== "string" || picUrl.length > 512 || !isWebUrl(picUrl))) return undefined;
     return { sub, nick, role, ...(typeof picUrl === "string" ? { picUrl } : {}) };
   } catch {
     return undefined;

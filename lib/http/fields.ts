@@ -25,17 +25,40 @@ export const LIMITS = {
 const ID_PATTERN = /^[\x21-\x22\x24-\x2b\x2d-\x7e]+$/;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** Control characters but tab, line feed and carriage return: nothing a person types. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Text that is there and not only blanks; its length in characters (code points), as a person counts. */
 export function optionalText(params: Params, name: string, max: number): string | undefined {
   const value = params[name];
-  if (value === undefined || value === "") return undefined;
-  if (value.length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
+  if (value === undefined || value.trim() === "") return undefined;
+  if (value.length > max && [...value].length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
+  if (CONTROL.test(value)) throw new BadRequest(`${name} must not contain control characters`);
   return value;
 }
 
 export function requiredText(params: Params, name: string, max: number): string {
   const value = optionalText(params, name, max);
+  if (value === undefined && params[name]) throw new BadRequest(`${name} must not be blank`);
   if (value === undefined) throw new BadRequest(`${name} is required`);
   return value;
+}
+
+/** An http(s) URL, as pages and pictures have; anything else (`javascript:`, `data:`) is refused. */
+export function optionalUrl(params: Params, name: string): string | undefined {
+  const value = optionalText(params, name, LIMITS.url);
+  if (value === undefined) return undefined;
+  if (!isWebUrl(value)) throw new BadRequest(`${name} must be an http or https URL`);
+  return value;
+}
+
+export function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 export function checkId(name: string, value: string): string {
@@ -45,7 +68,9 @@ export function checkId(name: string, value: string): string {
 }
 
 export function requiredId(params: Params, name: string): string {
-  return checkId(name, requiredText(params, name, Number.MAX_SAFE_INTEGER));
+  const value = params[name];
+  if (value === undefined || value === "") throw new BadRequest(`${name} is required`);
+  return checkId(name, value);
 }
 
 /** A comma list of ids, at most `max` of them, duplicates dropped. */

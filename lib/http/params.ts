@@ -17,9 +17,26 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
+/** Names whose value is a comma list: the only ones a JSON body may give as an array of strings. */
+const LIST_PARAMS = new Set(["ids", "buddy_ids"]);
+
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    // A stray `%` or percent-encoded bytes that are not UTF-8: refused, never turned into U+FFFD.
+    throw new BadRequest("parameters must be percent-encoded UTF-8");
+  }
+}
+
+/** `a=1&b=2` (query string or form body); the first of several values of a name wins. */
 function fromSearch(search: string): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(search)) {
+  for (const pair of search.split("&")) {
+    if (pair === "") continue;
+    const equals = pair.indexOf("=");
+    const name = decodeComponent(equals === -1 ? pair : pair.slice(0, equals));
+    const value = equals === -1 ? "" : decodeComponent(pair.slice(equals + 1));
     if (!(name in params)) params[name] = value;
   }
   return params;
@@ -40,7 +57,7 @@ function fromJson(text: string): Record<string, string> {
     if (value === null || value === undefined) continue;
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
       params[name] = String(value);
-    } else if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+    } else if (LIST_PARAMS.has(name) && Array.isArray(value) && value.every((item) => typeof item === "string")) {
       params[name] = value.join(",");
     } else {
       throw new BadRequest(`${name} must be a string`);
@@ -49,11 +66,17 @@ function fromJson(text: string): Record<string, string> {
   return params;
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function bodyText(event: APIGatewayProxyEventV2): string {
   const raw = event.body ?? "";
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.length > MAX_BODY_BYTES) throw new TooLarge(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-  return bytes.toString("utf8");
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new BadRequest("request body must be UTF-8 text");
+  }
 }
 
 function fromBody(event: APIGatewayProxyEventV2): Record<string, string> {

@@ -15,7 +15,8 @@ export interface BuddyInfo {
   group: "agents" | "visitors";
   pic_url?: string;
   presence: "online" | "offline";
-  show: Show;
+  /** Only for an online buddy: an offline one has none, and an invisible one must not show it has. */
+  show?: Show;
   status?: string;
   /** The page a visitor is on. */
   url?: string;
@@ -42,7 +43,7 @@ function agentBuddy(agent: UserState, now: number): BuddyInfo {
     group: "agents",
     ...(agent.picUrl ? { pic_url: agent.picUrl } : {}),
     presence: online ? "online" : "offline",
-    show: agent.show,
+    ...(online ? { show: agent.show } : {}),
     ...(agent.status ? { status: agent.status } : {}),
   };
 }
@@ -58,7 +59,7 @@ function visitorBuddy(id: string, state: UserState | undefined, peer: Peer | und
     group: "visitors",
     ...(state?.picUrl ? { pic_url: state.picUrl } : {}),
     presence: online ? "online" : "offline",
-    show: state?.show ?? "available",
+    ...(online ? { show: state?.show ?? "available" } : {}),
     ...(status ? { status } : {}),
     ...(state?.url ? { url: state.url } : {}),
     ...(state?.referrer ? { referrer: state.referrer } : {}),

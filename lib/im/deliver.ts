@@ -11,6 +11,7 @@ import {
 import { config } from "../config.js";
 import { type Connection, deleteConnection, userConnections } from "../store/connections.js";
 import { appendEvent, type Delivery } from "../store/inbox.js";
+import { advanceInboxSeen } from "../store/users.js";
 import { packetsOf } from "./packets.js";
 
 let management: ApiGatewayManagementApiClient | undefined;
@@ -30,18 +31,18 @@ function isGone(error: unknown): boolean {
   return error.name === "GoneException" || status === 410;
 }
 
-/** Sends one frame; a connection API Gateway no longer knows is forgotten. */
-export async function sendFrame(connection: Connection, frame: string): Promise<boolean> {
+/** Sends one frame; a connection API Gateway no longer knows is forgotten (when its items are known). */
+export async function sendFrame(connectionId: string, frame: string, stored?: Connection): Promise<boolean> {
   const endpoint = config.websocketApiEndpoint;
   if (endpoint === undefined) return false;
   try {
     await managementApi(endpoint).send(
-      new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: new TextEncoder().encode(frame) }),
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(frame) }),
     );
     return true;
   } catch (error) {
     if (isGone(error)) {
-      await deleteConnection(connection);
+      if (stored) await deleteConnection(stored);
       return false;
     }
     console.error(JSON.stringify({ level: "warn", push: "failed", error: String(error) }));
@@ -53,7 +54,7 @@ export async function sendFrame(connection: Connection, frame: string): Promise<
 async function closeConnection(connection: Connection): Promise<void> {
   const endpoint = config.websocketApiEndpoint;
   if (endpoint === undefined) return;
-  if (await sendFrame(connection, JSON.stringify({ status: "stopped" }))) {
+  if (await sendFrame(connection.connectionId, JSON.stringify({ status: "stopped" }), connection)) {
     await managementApi(endpoint)
       .send(new DeleteConnectionCommand({ ConnectionId: connection.connectionId }))
       .catch(() => undefined);
@@ -73,5 +74,11 @@ export async function deliver(delivery: Delivery, now: number): Promise<void> {
     return;
   }
   const frame = JSON.stringify(packetsOf([{ sk, event }]));
-  await Promise.all(connections.filter((c) => c.ticketHash !== delivery.skipTicket).map((c) => sendFrame(c, frame)));
+  const targets = connections.filter((c) => c.ticketHash !== delivery.skipTicket);
+  const sent = await Promise.all(targets.map((c) => sendFrame(c.connectionId, frame, c)));
+  const reached = targets.find((_, i) => sent[i]);
+  // A message a live socket took is not an offline message: the next `online` must not offer it again.
+  if (event.kind === "message" && reached && event.packet.from !== delivery.userId) {
+    await advanceInboxSeen(delivery.domain, delivery.userId, reached.role, sk);
+  }
 }

@@ -3,11 +3,12 @@
  * to the recipient's inbox and to the sender's (for their other tabs; the sending ticket is
  * skipped when read), and updates both sides' conversation lists.
  */
-import { BadRequest, Forbidden } from "../http/errors.js";
+import { BadRequest, Forbidden, NotFound } from "../http/errors.js";
 import type { StatusPacket } from "../store/inbox.js";
 import { type LogItem, putMessage } from "../store/messages.js";
 import { recordMessage } from "../store/peers.js";
 import type { TicketRecord } from "../store/tickets.js";
+import { getUserState } from "../store/users.js";
 import { deliver } from "./deliver.js";
 import { agentsOf, requireSite } from "./directory.js";
 import { routeVisitor } from "./routing.js";
@@ -31,9 +32,11 @@ export interface Sent {
  */
 export async function checkPeer(ticket: TicketRecord, other: string): Promise<void> {
   if (other === ticket.userId) throw new BadRequest("a conversation needs two different users");
-  if (ticket.role === "agent") return;
   const agents = await agentsOf(ticket.domain);
-  if (!agents.some((agent) => agent.id === other)) throw new Forbidden();
+  if (agents.some((agent) => agent.id === other)) return;
+  if (ticket.role !== "agent") throw new Forbidden();
+  // An agent writes only to someone who has been on the site: nothing is stored for an id nobody has.
+  if (!(await getUserState(ticket.domain, other, "visitor"))) throw new NotFound();
 }
 
 /** Tells a visitor that no agent is online, in the site's words, as a message from the site. */
@@ -82,11 +85,21 @@ export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now 
   return { message, routed };
 }
 
-/** Stores a message that reached a page another way; the second of several tabs stores nothing. */
+/**
+ * Stores a message that reached a page another way (the seed's case: an agent's desktop client);
+ * the second of several tabs stores nothing. An agent may log either direction of their own
+ * conversations; a visitor or member, who signs in with nothing but a token in their browser, only
+ * what they sent, so that nobody can put words in an agent's mouth. The sender's nick is the
+ * service's, where it knows it.
+ */
 export async function logMessage(ticket: TicketRecord, message: LogItem): Promise<boolean> {
-  if (message.from !== ticket.userId && message.to !== ticket.userId) throw new Forbidden();
-  await checkPeer(ticket, message.from === ticket.userId ? message.to : message.from);
-  return putMessage(ticket.domain, message);
+  const mine = message.from === ticket.userId;
+  if (!mine && (ticket.role !== "agent" || message.to !== ticket.userId)) throw new Forbidden();
+  await checkPeer(ticket, mine ? message.to : message.from);
+  const nick = mine
+    ? ticket.nick
+    : ((await agentsOf(ticket.domain)).find((agent) => agent.id === message.from)?.nick ?? message.nick);
+  return putMessage(ticket.domain, { ...message, nick });
 }
 
 /** A typing notice to one buddy: short-lived, never stored in history. */

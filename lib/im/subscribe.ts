@@ -25,12 +25,17 @@ export async function subscribe(connectionId: string, frame: string, now = Date.
   const since = optionalSince(rawSince === undefined ? {} : { since: rawSince });
   const ticket = await getTicket(hashTicket(rawTicket));
   if (!ticket || !isLive(ticket, now) || ticket.domain !== domain.toLowerCase()) throw new NotAuthorized();
-  const connection: Connection = { connectionId, domain: ticket.domain, userId: ticket.userId, ticketHash: ticket.ticketHash };
+  const connection: Connection = {
+    connectionId,
+    domain: ticket.domain,
+    userId: ticket.userId,
+    role: ticket.role,
+    ticketHash: ticket.ticketHash,
+  };
   await putConnection(connection, now);
+  // Always answered, even with empty lists: the client learns the subscription took.
   const waiting = await poll(ticket, { waitMs: 0, since });
-  if (waiting.status === "stopped" || waiting.messages.length + waiting.presences.length + waiting.statuses.length > 0) {
-    await sendFrame(connection, JSON.stringify(waiting));
-  }
+  await sendFrame(connectionId, JSON.stringify(waiting), connection);
 }
 
 export async function ping(connectionId: string, now = Date.now()): Promise<void> {
@@ -46,10 +51,7 @@ export async function ping(connectionId: string, now = Date.now()): Promise<void
 
 /** An error on a WebSocket travels as a frame with the protocol's error answer. */
 export async function sendError(connectionId: string, message: string): Promise<void> {
-  await sendFrame(
-    { connectionId, domain: "", userId: "", ticketHash: "" },
-    JSON.stringify({ success: false, error_msg: message }),
-  );
+  await sendFrame(connectionId, JSON.stringify({ success: false, error_msg: message }));
 }
 
 export async function disconnect(connectionId: string): Promise<void> {

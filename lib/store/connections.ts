@@ -7,11 +7,13 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/li
 import { type Db, db } from "./client.js";
 import { storeCall } from "./errors.js";
 import { expiresAt, keys } from "./keys.js";
+import type { Role } from "./tickets.js";
 
 export interface Connection {
   connectionId: string;
   domain: string;
   userId: string;
+  role: Role;
   ticketHash: string;
 }
 
@@ -70,6 +72,7 @@ export async function userConnections(domain: string, userId: string, now: numbe
       connectionId: String(item.connectionId),
       domain: String(item.domain),
       userId: String(item.userId),
+      role: (item.role as Role | undefined) ?? "visitor",
       ticketHash: String(item.ticketHash),
     }));
 }

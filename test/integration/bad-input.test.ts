@@ -198,3 +198,106 @@ describe("bad input gets a clear error and stores nothing", () => {
     );
   });
 });
+
+describe("text that is not what it claims to be", () => {
+  it("refuses a body that is not UTF-8", async () => {
+    // (Percent-encoded bytes that are not UTF-8 are refused too, test/unit/params.test.ts; serverless
+    // offline re-encodes the query string before the function sees it, API Gateway does not.)
+    const guest = await visitor(client);
+
+    const raw = await fetch(`${inject("baseUrl")}/webim/message`, {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream" },
+      body: Buffer.concat([
+        Buffer.from(`ticket=${guest.ticket}&type=unicast&to=alice&body=`),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+      ]),
+    });
+
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({ success: false, error_msg: "request body must be UTF-8 text" });
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("refuses a blank body and control characters, and counts length in characters", async () => {
+    const guest = await visitor(client);
+
+    await expectError(
+      "message",
+      { ticket: guest.ticket, type: "unicast", to: "alice", body: "   " },
+      400,
+      "body must not be blank",
+    );
+    await expectError(
+      "online",
+      { domain: "localhost", nick: "a\u0000b\u001b[31m" },
+      400,
+      "nick must not contain control characters",
+    );
+    const tea = await visitor(client, { nick: "🍵".repeat(64) });
+    expect(tea.session.user.nick).toBe("🍵".repeat(64));
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+
+  it("takes only http(s) URLs for the visitor's page and referrer", async () => {
+    await expectError(
+      "online",
+      { domain: "localhost", visitor_url: "javascript:alert(1)" },
+      400,
+      "visitor_url must be an http or https URL",
+    );
+  });
+
+  it("takes arrays in a JSON body only for id lists", async () => {
+    const guest = await visitor(client);
+
+    const reply = await fetch(`${inject("baseUrl")}/webim/message`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ticket: guest.ticket, type: "unicast", to: "alice", body: ["a", "b"] }),
+    });
+
+    expect(reply.status).toBe(400);
+    expect(await reply.json()).toEqual({ success: false, error_msg: "body must be a string" });
+    expect(await storedMessages("alice", guest.id)).toHaveLength(0);
+  });
+});
+
+describe("who may write what", () => {
+  it("refuses an agent's message to someone who was never on the site, and stores nothing", async () => {
+    const alice = await agent(client, "alice");
+
+    await expectError("message", { ticket: alice.ticket, type: "unicast", to: "vid:ghost", body: "hello?" }, 404, "Not Found");
+    await expectError("status", { ticket: alice.ticket, to: "vid:ghost", show: "typing" }, 404, "Not Found");
+    expect(await storedMessages("alice", "vid:ghost")).toHaveLength(0);
+  });
+
+  it("lets a visitor log only what they sent, and an agent both ways, with the service's nick for the sender", async () => {
+    const alice = await agent(client, "alice");
+    const guest = await visitor(client);
+    const spoof = { type: "unicast", from: "alice", nick: "Alice (support)", to: guest.id, body: "spoof", timestamp: Date.now() };
+
+    await expectError("logmsg", { ticket: guest.ticket, ...spoof }, 403, "Forbidden");
+    expect(await client.ok("logmsg", { ticket: alice.ticket, ...spoof })).toBe("ok");
+    expect(
+      await client.ok("logmsg", { ticket: guest.ticket, ...spoof, from: guest.id, to: "alice", nick: "Alice", body: "mine" }),
+    ).toBe("ok");
+
+    const stored = await alice.history(guest.id);
+    expect(stored.map((message) => [message.from, message.nick, message.body])).toEqual([
+      ["alice", "Alice", "spoof"],
+      [guest.id, guest.session.user.nick, "mine"],
+    ]);
+  });
+
+  it("refuses a logged timestamp of 0", async () => {
+    const guest = await visitor(client);
+
+    await expectError(
+      "logmsg",
+      { ticket: guest.ticket, type: "unicast", from: guest.id, nick: "x", to: "alice", body: "old", timestamp: 0 },
+      400,
+      expect.stringMatching(/^timestamp must be an integer from 1 to \d+$/) as unknown as string,
+    );
+  });
+});

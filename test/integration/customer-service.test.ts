@@ -99,7 +99,7 @@ describe("buddy lists", () => {
     expect(guest.session.buddies.map((buddy) => [buddy.id, buddy.presence, buddy.show])).toEqual([
       ["cat", "online", "available"],
       ["ben", "online", "away"],
-      ["ann", "offline", "available"],
+      ["ann", "offline", undefined],
     ]);
     expect(guest.session.site).toEqual({ domain, welcome: expect.any(String), leave_message: expect.any(String) });
   });
@@ -165,7 +165,13 @@ describe("buddy lists", () => {
     expect(await annA.buddies([guestB.id])).toEqual([]);
     expect(await annA.history(guestB.id)).toEqual([]);
     expect(annA.session.buddies.map((buddy) => buddy.id)).not.toContain(guestB.id);
-    await annA.send(guestB.id, "crossing sites?");
+    const crossing = await client.call("message", {
+      ticket: annA.ticket,
+      type: "unicast",
+      to: guestB.id,
+      body: "crossing sites?",
+    });
+    expect(crossing.status).toBe(404);
     expect((await guestB.poll()).messages).toEqual([]);
   });
 
@@ -203,6 +209,16 @@ describe("presence across tabs", () => {
     expect((await ann.buddies([one.id]))[0]?.presence).toBe("online");
     await pause(4_500);
     expect((await ann.buddies([one.id]))[0]?.presence).toBe("offline");
+  });
+
+  it("shows an invisible agent as offline, without a show that would give them away", async () => {
+    const domain = await createSite("invisible", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+
+    await client.ok("presence", { ticket: ann.ticket, show: "invisible" });
+
+    expect(await guest.buddies(["ann"])).toEqual([{ id: "ann", nick: "Ann", group: "agents", presence: "offline" }]);
   });
 
   it("tells buddies of a change of show, and of going offline", async () => {

@@ -26,6 +26,9 @@ async function connectionItems(userId: string) {
   return Items ?? [];
 }
 
+/** What a subscription answers at once when nothing waits: it took, and there is nothing yet. */
+const EMPTY = { status: "ok", messages: [], presences: [], statuses: [] };
+
 function messagesOf(frame: Record<string, unknown> | undefined): LogItem[] {
   return (frame?.messages as LogItem[] | undefined) ?? [];
 }
@@ -37,7 +40,7 @@ describe("WebSocket push", () => {
     expect(alice.session.connection.websocket).toMatch(/^ws:\/\/localhost:\d+$/);
     const socket = await Socket.open(String(alice.session.connection.websocket));
     socket.send(`subscribe localhost ${alice.ticket}`);
-    await expect.poll(async () => (await connectionItems("alice")).length).toBeGreaterThan(0);
+    expect(await socket.next()).toEqual(EMPTY);
 
     await guest.send("alice", "pushed to you");
     const frame = await socket.next();
@@ -73,7 +76,7 @@ describe("WebSocket push", () => {
 
     const socket = await Socket.open(String(guest.session.connection.websocket));
     socket.send(`subscribe localhost ${guest.ticket} ${received.at(-1)?.id}`);
-    await expect.poll(async () => (await connectionItems(guest.id)).length).toBeGreaterThan(0);
+    expect(await socket.next()).toEqual(EMPTY);
     await alice.send(guest.id, "two (socket)");
     received.push(...messagesOf(await socket.next()));
     await socket.close();
@@ -89,7 +92,7 @@ describe("WebSocket push", () => {
     const guest = await visitor(client);
     const socket = await Socket.open(String(guest.session.connection.websocket));
     socket.send(`subscribe localhost ${guest.ticket}`);
-    await expect.poll(async () => (await connectionItems(guest.id)).length).toBeGreaterThan(0);
+    expect(await socket.next()).toEqual(EMPTY);
 
     await guest.send("alice", "from this very tab");
 
@@ -101,7 +104,7 @@ describe("WebSocket push", () => {
     const guest = await visitor(client);
     const socket = await Socket.open(String(guest.session.connection.websocket));
     socket.send(`subscribe localhost ${guest.ticket}`);
-    await expect.poll(async () => (await connectionItems(guest.id)).length).toBeGreaterThan(0);
+    expect(await socket.next()).toEqual(EMPTY);
 
     await client.ok("refresh", { ticket: guest.ticket });
 
@@ -119,6 +122,31 @@ describe("WebSocket push", () => {
     socket.send("hello");
     expect(await socket.next()).toEqual({ success: false, error_msg: "send 'subscribe <domain> <ticket> [since]' or 'ping'" });
     await socket.close();
+  });
+
+  it("answers a binary frame with an error frame, not a crash", async () => {
+    const guest = await visitor(client);
+    const socket = await Socket.open(String(guest.session.connection.websocket));
+
+    socket.ws.send(Buffer.from([0xff, 0xfe, 0x00, 0x01]), { binary: true });
+
+    expect(await socket.next()).toEqual({ success: false, error_msg: "frames are text" });
+    await socket.close();
+  });
+
+  it("does not offer again at the next online a message a socket already took", async () => {
+    const guest = await visitor(client);
+    const bob = await agent(client, "bob");
+    const socket = await Socket.open(String(bob.session.connection.websocket));
+    socket.send(`subscribe localhost ${bob.ticket}`);
+    expect(await socket.next()).toEqual(expect.objectContaining({ status: "ok" }));
+
+    await guest.send("bob", "taken live");
+    expect(messagesOf(await socket.next()).map((message) => message.body)).toEqual(["taken live"]);
+    await socket.close();
+
+    const back = await agent(client, "bob");
+    expect(back.session.new_messages.filter((message) => message.from === guest.id)).toEqual([]);
   });
 
   it("forgets a connection API Gateway reports gone (GoneException)", async () => {

@@ -257,3 +257,15 @@ describe("requestBaseUrl", () => {
     expect(base).toBe("https://api.example.com");
   });
 });
+
+describe("readParams: text that is not UTF-8", () => {
+  it.each(["body=%FF%FE", "body=%E0%A4%A", "body=100%"])("refuses the query %s", (query) => {
+    expect(() => readParams(createEvent({ query }))).toThrow("parameters must be percent-encoded UTF-8");
+  });
+
+  it("refuses a base64 body that is not UTF-8", () => {
+    const body = Buffer.from([0x62, 0x3d, 0xff, 0xfe]).toString("base64");
+
+    expect(() => readParams(createEvent({ body, isBase64Encoded: true }))).toThrow("request body must be UTF-8 text");
+  });
+});
