@@ -10,12 +10,12 @@ import { hashTicket, newTicket, newVisitorId, signVisitor, verifyVisitor } from 
 import { config } from "../config.js";
 import { admitOrigin } from "../http/cors.js";
 import type { Call } from "../http/endpoint.js";
-import { NotAuthorized } from "../http/errors.js";
+import { NotAuthorized, TooManyRequests } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
 import { type InboxEvent, readInbox, type StoredEvent } from "../store/inbox.js";
 import { expiresAt, timeKey } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
-import { getAgent, type Site } from "../store/sites.js";
+import { getAgent, recordFailedLogin, type Site } from "../store/sites.js";
 import { putTicket, type Role } from "../store/tickets.js";
 import { forgetTickets, touchUser } from "../store/users.js";
 import { startingBuddies } from "./buddies.js";
@@ -61,9 +61,22 @@ const MAX_INBOX_READ = 500;
 // Compared against when the username is unknown, so that a wrong name costs as long as a wrong password.
 const decoyHash = hashPassword("decoy");
 
-async function signInAgent(domain: string, username: string, password: string): Promise<Person> {
+/** Wrong passwords allowed per agent within the window; then the sign-in waits out the window. */
+const MAX_FAILED_LOGINS = 10;
+const FAILED_LOGIN_WINDOW_MS = 15 * 60_000;
+
+async function signInAgent(domain: string, username: string, password: string, now: number): Promise<Person> {
   const agent = await getAgent(domain, username);
+  if (
+    agent?.failedSince !== undefined &&
+    (agent.failedLogins ?? 0) >= MAX_FAILED_LOGINS &&
+    now - agent.failedSince < FAILED_LOGIN_WINDOW_MS
+  ) {
+    // Guessing stops here, before the password is even checked.
+    throw new TooManyRequests();
+  }
   const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash));
+  if (agent && !valid) await recordFailedLogin(domain, agent, now, FAILED_LOGIN_WINDOW_MS);
   if (!agent?.passwordHash || !valid) throw new NotAuthorized();
   return { id: agent.id, role: "agent", nick: agent.nick, ...(agent.picUrl ? { picUrl: agent.picUrl } : {}) };
 }
@@ -100,7 +113,7 @@ async function identifyVisitor(domain: string, identity: Extract<Identity, { kin
 }
 
 function identify(site: Site, identity: Identity, now: number): Promise<Person> {
-  if (identity.kind === "agent") return signInAgent(site.domain, identity.username, identity.password);
+  if (identity.kind === "agent") return signInAgent(site.domain, identity.username, identity.password, now);
   if (identity.kind === "site-token") return signInWithSiteToken(site, identity.token, now);
   return identifyVisitor(site.domain, identity);
 }

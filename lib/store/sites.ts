@@ -45,6 +45,9 @@ export interface Agent {
   picUrl?: string;
   /** `scrypt$…` (lib/auth/password.ts); absent for agents who sign in only with a site token. */
   passwordHash?: string;
+  /** Wrong passwords since `failedSince` (lib/im/online.ts locks the sign-in after too many). */
+  failedLogins?: number;
+  failedSince?: number;
 }
 
 function toSite(item: Record<string, unknown>): Site {
@@ -64,7 +67,33 @@ function toAgent(item: Record<string, unknown>): Agent {
     nick: String(item.nick),
     ...(typeof item.picUrl === "string" ? { picUrl: item.picUrl } : {}),
     ...(typeof item.passwordHash === "string" ? { passwordHash: item.passwordHash } : {}),
+    ...(typeof item.failedLogins === "number" ? { failedLogins: item.failedLogins } : {}),
+    ...(typeof item.failedSince === "number" ? { failedSince: item.failedSince } : {}),
   };
+}
+
+/** Counts a wrong password; a new count starts when the last one is older than `windowMs`. */
+export async function recordFailedLogin(
+  domain: string,
+  agent: Agent,
+  now: number,
+  windowMs: number,
+  store: Db = db(),
+): Promise<void> {
+  const fresh = agent.failedSince === undefined || now - agent.failedSince >= windowMs;
+  await storeCall(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.agent(domain, agent.id),
+        UpdateExpression: fresh ? "SET failedLogins = :one, failedSince = :now" : "ADD failedLogins :one",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: fresh ? { ":one": 1, ":now": now } : { ":one": 1 },
+      }),
+    ),
+  ).catch((error: unknown) => {
+    if (!isConditionFailed(error)) throw error;
+  });
 }
 
 export async function getSite(domain: string, store: Db = db()): Promise<Site | undefined> {

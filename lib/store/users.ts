@@ -79,7 +79,8 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
       new UpdateCommand({
         TableName: store.table,
         Key: stateKey(domain, user.id, user.role),
-        UpdateExpression: `${update} ADD tickets :ticket`,
+        // A sign-in that got this far had the right password: an agent's count of wrong ones starts over.
+        UpdateExpression: `${update} ADD tickets :ticket${user.role === "agent" ? " REMOVE failedLogins, failedSince" : ""}`,
         // An agent removed meanwhile stays removed: only the operator creates agent items.
         ...(user.role === "agent" ? { ConditionExpression: "attribute_exists(pk)" } : {}),
         ExpressionAttributeNames: names,

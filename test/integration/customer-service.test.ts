@@ -385,3 +385,28 @@ describe("the sweep (every minute)", () => {
     expect(back.session.user.agent).toBeUndefined();
   });
 });
+
+describe("password guessing", () => {
+  it("stops an agent's sign-in after 10 wrong passwords, even with the right one, for 15 minutes", async () => {
+    const domain = await createSite("guess", { agents: agentsNamed("ann") });
+    for (let i = 0; i < 10; i++) {
+      const wrong = await client.call("online", { domain, username: "ann", password: `guess-${i}` });
+      expect(wrong.status).toBe(401);
+    }
+
+    const locked = await client.call("online", { domain, username: "ann", password: "ann-pw" });
+
+    expect(locked.status).toBe(429);
+    expect(locked.body).toEqual({ success: false, error_msg: "Too Many Requests" });
+  });
+
+  it("starts the count over after a right password", async () => {
+    const domain = await createSite("guess2", { agents: agentsNamed("ann") });
+    for (let i = 0; i < 9; i++) await client.call("online", { domain, username: "ann", password: `guess-${i}` });
+    await signIn(domain, "ann");
+
+    for (let i = 0; i < 9; i++) await client.call("online", { domain, username: "ann", password: `again-${i}` });
+
+    expect((await signIn(domain, "ann")).session.user.id).toBe("ann");
+  });
+});
