@@ -289,7 +289,10 @@ function explain(error: Error, target: Target): string {
     return `no AWS credentials for ${where(target)}: ${detail} (the standard chain: environment, ~/.aws, SSO, role)`;
   }
   const refused = code === "ECONNREFUSED" || /ECONNREFUSED/.test(detail);
-  const hint = refused && target.kind === "local" ? " (is `npm start` running? --endpoint names another DynamoDB)" : "";
+  const hint =
+    refused && target.kind === "local"
+      ? " (is `npm start` running, with the same DYNAMODB_PORT? --endpoint names another DynamoDB)"
+      : "";
   return `cannot use ${where(target)}: ${detail}${hint}`;
 }
 

@@ -13,7 +13,9 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export const LOCAL_ENDPOINT = "http://127.0.0.1:8000";
+/** The DynamoDB port of `npm start` when DYNAMODB_PORT is not set (scripts/dev.ts). */
+export const LOCAL_PORT = 8000;
+export const LOCAL_ENDPOINT = `http://127.0.0.1:${LOCAL_PORT}`;
 export const LOCAL_TABLE = "webim-serverless-local";
 /** serverless.yml's region when `serverless deploy` is given none. */
 export const DEFAULT_REGION = "us-east-1";
@@ -69,7 +71,11 @@ interface OptionSpec {
 }
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  endpoint: { type: "string", value: "URL", help: `DynamoDB of a local stack (default ${LOCAL_ENDPOINT}, the one of npm start)` },
+  endpoint: {
+    type: "string",
+    value: "URL",
+    help: "DynamoDB of a local stack (default http://127.0.0.1:$DYNAMODB_PORT, else port 8000: the one of npm start)",
+  },
   stage: { type: "string", value: "NAME", help: "a deployed stage instead: table webim-serverless-NAME, AWS credentials" },
   region: { type: "string", value: "R", help: `the stage's region (default $AWS_REGION, else ${DEFAULT_REGION})` },
   table: { type: "string", value: "NAME", help: "another table name" },
@@ -91,7 +97,7 @@ const SITE_OPTIONS: Record<string, OptionSpec> = {
 };
 
 const PASSWORD_OPTIONS: Record<string, OptionSpec> = {
-  "password-stdin": { type: "boolean", help: "read the password from stdin (one line)" },
+  "password-stdin": { type: "boolean", help: "read the password from stdin (one line; asked for at a terminal)" },
   password: { type: "string", value: "P", help: "the password (visible in the shell's history; prefer --password-stdin)" },
   "no-password": { type: "boolean", help: "no password: the agent signs in only with a site token" },
 };
@@ -101,6 +107,8 @@ interface CommandSpec {
   positionals: string[];
   summary: string;
   options: Record<string, OptionSpec>;
+  /** Said under the options in the command's help. */
+  note?: string;
   examples: string[];
 }
 
@@ -148,7 +156,11 @@ const COMMANDS: CommandSpec[] = [
       "pic-url": { type: "string", value: "URL", help: "a picture (http(s) URL)" },
       ...PASSWORD_OPTIONS,
     },
-    examples: ["agent add shop.example.com alice --nick Alice --password-stdin < alice.txt"],
+    note: "One of --password-stdin, --password and --no-password is required.",
+    examples: [
+      "agent add shop.example.com alice --nick Alice --password-stdin < alice.txt",
+      "agent add shop.example.com bob --nick Bob --no-password",
+    ],
   },
   {
     name: "agent list",
@@ -224,6 +236,7 @@ export function globalHelp(): string {
     "Examples:",
     "  npm run admin -- site add shop.example.com --origin https://shop.example.com",
     "  npm run admin -- agent add shop.example.com alice --nick Alice --password-stdin",
+    "  npm run admin -- agent add shop.example.com bob --nick Bob --no-password",
     "  npm run admin -- --stage prod --region eu-west-1 site list",
     "",
     "`npm run admin -- <command> --help` shows a command's options.",
@@ -250,10 +263,11 @@ export function commandHelp(spec: CommandSpec): string {
     "",
     `${spec.summary[0]?.toUpperCase()}${spec.summary.slice(1)}.`,
     ...(options.length > 0 ? ["", "Options:", ...optionLines(spec.options)] : []),
+    ...(spec.note ? ["", spec.note] : []),
     "",
     ...TARGET_HELP,
     "",
-    "Example:",
+    spec.examples.length > 1 ? "Examples:" : "Example:",
     ...spec.examples.map((example) => `  npm run admin -- ${example}`),
     "",
   ].join("\n");
@@ -401,6 +415,17 @@ function onlyOne(values: Values, names: string[]): string | undefined {
   return given[0];
 }
 
+/** The DynamoDB of `npm start`: on DYNAMODB_PORT, as scripts/dev.ts starts it, else on port 8000. */
+export function localEndpoint(env: Record<string, string | undefined>): string {
+  const raw = env.DYNAMODB_PORT?.trim();
+  if (raw === undefined || raw === "") return LOCAL_ENDPOINT;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new UsageError(`DYNAMODB_PORT must be a port number from 1 to 65535, not ${raw} (--endpoint names a DynamoDB)`);
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
 function targetOf(values: Values, env: Record<string, string | undefined>): Target {
   const endpoint = text(values, "endpoint");
   const stage = text(values, "stage");
@@ -419,16 +444,17 @@ function targetOf(values: Values, env: Record<string, string | undefined>): Targ
     return { kind: "stage", stage, region: chosen, table: table ?? `webim-serverless-${stage}` };
   }
   if (region !== undefined) throw new UsageError("--region goes with --stage (a local stack has no region)");
+  if (endpoint === undefined) return { kind: "local", endpoint: localEndpoint(env), table: table ?? LOCAL_TABLE };
   let url: URL | undefined;
   try {
-    url = new URL(endpoint ?? LOCAL_ENDPOINT);
+    url = new URL(endpoint);
   } catch {
     url = undefined;
   }
   if (!url || !["http:", "https:"].includes(url.protocol)) {
     throw new UsageError(`--endpoint must be an http(s) URL, not ${endpoint}`);
   }
-  return { kind: "local", endpoint: endpoint ?? LOCAL_ENDPOINT, table: table ?? LOCAL_TABLE };
+  return { kind: "local", endpoint, table: table ?? LOCAL_TABLE };
 }
 
 function siteOptions(values: Values, command: "site add" | "site update"): SiteOptions {
@@ -503,6 +529,11 @@ function build(spec: CommandSpec, args: string[], values: Values): Command {
       const id = checkAgentId(second);
       const { nick, ...profile } = agentProfile(values);
       if (nick === undefined) throw new UsageError("agent add needs --nick");
+      if (profile.password === undefined) {
+        throw new UsageError(
+          "agent add needs --password-stdin, --password P or --no-password (an agent without a password signs in only with a site token)",
+        );
+      }
       return { name: spec.name, domain, id, nick, ...profile };
     }
     case "agent update": {

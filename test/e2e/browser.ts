@@ -102,6 +102,14 @@ export class VisitorTab {
   get notice() {
     return this.page.locator("webim-widget .wi-notice");
   }
+  /** The site's own notice in the conversation (a message `from` the site's domain). */
+  get siteNote() {
+    return this.page.locator("webim-widget .wi-note");
+  }
+  /** The class of each line of the conversation a person sees, top to bottom. */
+  visibleLines(): Promise<string[]> {
+    return this.page.locator("webim-widget .wi-log > li:visible").evaluateAll((lines) => lines.map((line) => line.className));
+  }
   get banner() {
     return this.page.locator("webim-widget .wi-banner");
   }

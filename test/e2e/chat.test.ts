@@ -220,7 +220,23 @@ describe("the widget", () => {
 
     await expectText(visitor.subtitle, "Offline");
     await expectText(visitor.notice, leaveMessage);
+    // Another tab of the same visitor, its box closed.
+    const other = await VisitorTab.open(visitor.page.context(), shopUrl(domain, "/cart"));
+    await other.waitOnline();
     await visitor.send("Please call me back about a wholesale order.");
+
+    // The service answers with the leave-message text as a message from the site itself: the box
+    // says it once, as a line after the visitor's message, never as a bubble or an unread message.
+    for (const tab of [visitor, other]) {
+      await expectText(tab.siteNote, leaveMessage);
+      await expectText(tab.bubbles, "Please call me back about a wholesale order.");
+      expect(await tab.bubbles.allTextContents()).toEqual(["Please call me back about a wholesale order."]);
+    }
+    expect(await visitor.visibleLines()).toEqual(["wi-msg wi-mine", "wi-note"]);
+    expect(await other.badge.isHidden()).toBe(true);
+    await other.openChat();
+    expect(await other.visibleLines()).toEqual(["wi-msg wi-mine", "wi-note"]);
+    expect(await visitor.page.locator("webim-widget .wi-log").textContent()).not.toContain(domain);
     await screenshot(visitor.page, "visitor-offline");
 
     // The agent finds it on signing in.
@@ -261,6 +277,32 @@ describe("the console", () => {
     await page.fill("input[name=password]", PASSWORD);
     await page.click("button[type=submit]");
     await expectText(page.locator(".c-me-name"), "Alice");
+  });
+});
+
+describe("the pages' icons", () => {
+  it("are inline: neither the console nor the demo shop asks for a /favicon.ico, and nothing answers 404", async () => {
+    const domain = await newSite("icon");
+    const page = await newPage(await context());
+    const problems: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("favicon")) problems.push(`asked for ${request.url()}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    // Chromium's own fetch of /favicon.ico is no page request: its 404 shows only as a console error.
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+
+    for (const url of [`${baseUrl}/console?domain=${domain}`, shopUrl(domain)]) {
+      await page.goto(url);
+      expect(await page.locator("link[rel=icon]").getAttribute("href")).toMatch(/^data:image\/svg\+xml,/);
+      await page.waitForLoadState("networkidle");
+    }
+
+    expect(problems).toEqual([]);
   });
 });
 

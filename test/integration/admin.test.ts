@@ -28,14 +28,19 @@ interface Outcome {
   stderr: string;
 }
 
-/** The script against the integration stack's table (`target` replaces that), with `stdin` piped in. */
-function admin(args: string[], options: { stdin?: string; target?: string[] } = {}): Promise<Outcome> {
+/** The script against the integration stack's table (`target` replaces that), with `stdin` piped in and `env` added. */
+function admin(
+  args: string[],
+  options: { stdin?: string; target?: string[]; env?: Record<string, string | undefined> } = {},
+): Promise<Outcome> {
   const target = options.target ?? ["--endpoint", endpoint, "--table", table];
+  // The default endpoint follows DYNAMODB_PORT: the tests' own environment must not choose it.
+  const env = { ...process.env, DYNAMODB_PORT: undefined, ...options.env };
   return new Promise((resolve) => {
     const child = execFile(
       TSX,
       ["scripts/admin.ts", ...target, ...args],
-      { cwd: ROOT, timeout: 30_000 },
+      { cwd: ROOT, timeout: 30_000, env },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
       },
@@ -223,7 +228,17 @@ describe.concurrent("admin: agents", () => {
 
     // Act
     const alice = await adminJson(["agent", "add", domain, "alice", "--nick", "Alice", "--password-stdin"], "alice-secret\n");
-    const bob = await adminJson(["agent", "add", domain, "bob", "--nick", "Bob", "--pic-url", "https://cdn.test/bob.png"]);
+    const bob = await adminJson([
+      "agent",
+      "add",
+      domain,
+      "bob",
+      "--nick",
+      "Bob",
+      "--pic-url",
+      "https://cdn.test/bob.png",
+      "--no-password",
+    ]);
     const listed = await admin(["agent", "list", domain]);
     const updated = await adminJson(["agent", "update", domain, "alice", "--nick", "Alice B.", "--no-password"]);
     const bobUpdated = await adminJson(["agent", "update", domain, "bob", "--no-pic-url", "--password", "bob-secret"]);
@@ -343,6 +358,10 @@ describe.concurrent("admin: what it refuses", () => {
     [["agent", "add", "x.test", "al,ice", "--nick", "A"], "admin: id must be printable ASCII without spaces, '#' or ','"],
     [["agent", "add", "x.test", "alice", "--nick", "n".repeat(65)], "admin: --nick is longer than 64 characters"],
     [["agent", "add", "x.test", "alice", "--nick"], "admin: --nick needs a value"],
+    [
+      ["agent", "add", "x.test", "alice", "--nick", "Alice"],
+      "admin: agent add needs --password-stdin, --password P or --no-password (an agent without a password signs in only with a site token)",
+    ],
   ])("%j exits 2: %s", async (args, message) => {
     // Act
     const outcome = await admin(args);
@@ -369,7 +388,7 @@ describe.concurrent("admin: what it refuses", () => {
     { command: ["site", "update"], extra: ["--history-size", "5"] },
     { command: ["site", "remove"], extra: [] },
     { command: ["agent", "list"], extra: [] },
-    { command: ["agent", "add"], extra: ["alice", "--nick", "Alice"] },
+    { command: ["agent", "add"], extra: ["alice", "--nick", "Alice", "--no-password"] },
   ])("$command on an unknown site exits 1", async ({ command, extra }) => {
     // Prepare
     const domain = freshDomain("unknown");
@@ -396,6 +415,20 @@ describe.concurrent("admin: what it refuses", () => {
     expect(await storedAgentIds(domain)).toEqual([]);
   });
 
+  it("an agent add without a password choice adds nothing", async () => {
+    // Prepare
+    const domain = freshDomain("nochoice");
+    await adminJson(["site", "add", domain]);
+
+    // Act
+    const outcome = await admin(["agent", "add", domain, "alice", "--nick", "Alice"]);
+
+    // Assess
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toContain("--password-stdin, --password P or --no-password");
+    expect(await storedAgentIds(domain)).toEqual([]);
+  });
+
   it("says which endpoint and table it could not reach", async () => {
     // Prepare
     const nothing = `http://127.0.0.1:${await freePort()}`;
@@ -408,9 +441,30 @@ describe.concurrent("admin: what it refuses", () => {
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toContain(`admin: cannot use DynamoDB at ${nothing}, table webim-serverless-local:`);
     expect(outcome.stderr).toContain("ECONNREFUSED");
+    expect(outcome.stderr).toContain("with the same DYNAMODB_PORT?");
     expect(noTable).toMatchObject({
       code: 1,
       stderr: `admin: no table no-such-table in the DynamoDB at ${endpoint} (is it the one of \`npm start\`? --table names another)\n`,
     });
+  });
+});
+
+describe("admin: the local stack's DynamoDB", () => {
+  it("is on DYNAMODB_PORT when no --endpoint is given, as npm start puts it", async () => {
+    // Prepare
+    const port = new URL(endpoint).port;
+    const domain = freshDomain("port");
+    await adminJson(["site", "add", domain]);
+
+    // Act
+    const found = await admin(["site", "show", domain, "--json"], { target: ["--table", table], env: { DYNAMODB_PORT: port } });
+    const elsewhere = `${await freePort()}`;
+    const missed = await admin(["site", "list"], { target: ["--table", table], env: { DYNAMODB_PORT: elsewhere } });
+
+    // Assess
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ domain });
+    expect(missed.code).toBe(1);
+    expect(missed.stderr).toContain(`admin: cannot use DynamoDB at http://127.0.0.1:${elsewhere}, table ${table}:`);
   });
 });

@@ -108,7 +108,6 @@ describe("admin commands", () => {
     [["--password", "pw"], { password: { kind: "set", password: "pw" } }],
     [["--password-stdin"], { password: { kind: "stdin" } }],
     [["--no-password"], { password: { kind: "remove" } }],
-    [[], {}],
   ])("agent add with %j", (options, expected) => {
     expect(run(["agent", "add", "shop.example.com", "alice", "--nick", "Alice", ...options]).command).toEqual({
       name: "agent add",
@@ -159,6 +158,30 @@ describe("admin target", () => {
     expect(run(["site", "list", ...argv], env).target).toMatchObject({ kind: "stage", ...target });
   });
 
+  it("follows DYNAMODB_PORT, as npm start does", () => {
+    expect(LOCAL_ENDPOINT).toBe("http://127.0.0.1:8000");
+    expect(run(["site", "list"], { DYNAMODB_PORT: "8200" }).target).toEqual({
+      kind: "local",
+      endpoint: "http://127.0.0.1:8200",
+      table: LOCAL_TABLE,
+    });
+    expect(run(["site", "list"], { DYNAMODB_PORT: "" }).target).toMatchObject({ endpoint: LOCAL_ENDPOINT });
+  });
+
+  it("--endpoint wins over DYNAMODB_PORT, and a stage ignores it", () => {
+    const env = { DYNAMODB_PORT: "8200" };
+    expect(run(["site", "list", "--endpoint", "http://127.0.0.1:9000"], env).target).toMatchObject({
+      endpoint: "http://127.0.0.1:9000",
+    });
+    expect(run(["site", "list", "--stage", "prod"], { DYNAMODB_PORT: "not-a-port" }).target).toMatchObject({ kind: "stage" });
+  });
+
+  it.each(["0", "65536", "8000x", "-1", "8.5"])("refuses DYNAMODB_PORT=%s", (port) => {
+    expect(() => parseInvocation(["site", "list"], { DYNAMODB_PORT: port })).toThrow(
+      `DYNAMODB_PORT must be a port number from 1 to 65535, not ${port} (--endpoint names a DynamoDB)`,
+    );
+  });
+
   it("--table names another local table", () => {
     expect(run(["site", "list", "--table", "other-table"]).target).toEqual({
       kind: "local",
@@ -175,6 +198,8 @@ describe("admin help", () => {
     { argv: ["site", "--help"], shows: "Usage: npm run admin -- site <command>" },
     { argv: ["site", "update", "--help"], shows: "--remove-origin URL" },
     { argv: ["agent", "add", "x", "--help"], shows: "--password-stdin" },
+    { argv: ["agent", "add", "--help"], shows: "One of --password-stdin, --password and --no-password is required." },
+    { argv: ["--help"], shows: "default http://127.0.0.1:$DYNAMODB_PORT, else port 8000" },
   ])("$argv shows help", ({ argv, shows }) => {
     // Act
     const invocation = parseInvocation(argv, {});
@@ -236,6 +261,10 @@ describe("admin wrong arguments", () => {
     [["site", "list", "--json=yes"], "--json takes no value"],
     [["site", "list", "--json", "--json"], "--json is given twice"],
     [["agent", "add", "a.example", "alice"], "agent add needs --nick"],
+    [
+      ["agent", "add", "a.example", "alice", "--nick", "A"],
+      "agent add needs --password-stdin, --password P or --no-password (an agent without a password signs in only with a site token)",
+    ],
     [["agent", "add", "a.example"], "agent add needs <id> (agent add <domain> <id>)"],
     [["agent", "add", "a.example", "al#ice", "--nick", "A"], "id must be printable ASCII without spaces, '#' or ','"],
     [["agent", "add", "a.example", "a".repeat(65), "--nick", "A"], "id is longer than 64 characters"],

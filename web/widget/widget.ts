@@ -104,6 +104,8 @@ export class Widget {
   private me: OnlineAnswer["user"] | undefined;
   private agentId: string | undefined;
   private site: SiteInfo = {};
+  /** The site's id: messages `from` it are the site's own notices (the leave-message text), not an agent's. */
+  private siteDomain: string;
   private readonly buddies = new Map<string, BuddyInfo>();
   private readonly shown = new Map<string, Shown>();
   private readonly byElement = new WeakMap<Element, Shown>();
@@ -128,11 +130,16 @@ export class Widget {
   private readonly retryButton: HTMLButtonElement;
   private readonly log: HTMLOListElement;
   private readonly notice: HTMLLIElement;
+  /** The site's notice in the conversation, after the visitor's message that brought it: one line, never a bubble. */
+  private readonly siteNote: HTMLLIElement;
+  private siteNoteKey: string | undefined;
+  private siteNoteTime = 0;
   private readonly typingLine: HTMLDivElement;
   private readonly input: HTMLTextAreaElement;
   private readonly send: HTMLButtonElement;
 
   constructor(private readonly config: WidgetConfig) {
+    this.siteDomain = config.domain;
     this.keys = {
       token: `webim:${config.domain}:visitor_token`,
       agent: `webim:${config.domain}:agent`,
@@ -164,6 +171,7 @@ export class Widget {
     this.retryButton = retry;
     this.banner = h("div", { class: "wi-banner", role: "status", hidden: true }, this.bannerText, retry);
     this.notice = h("li", { class: "wi-notice" });
+    this.siteNote = h("li", { class: "wi-note" });
     this.log = h("ol", { class: "wi-log", "aria-live": "polite" }, this.notice);
     this.typingLine = h("div", { class: "wi-typing", hidden: true });
     this.input = h("textarea", {
@@ -278,6 +286,7 @@ export class Widget {
     this.me = answer.user;
     if (answer.user.visitor_token) local.set(this.keys.token, answer.user.visitor_token);
     this.site = answer.site ?? {};
+    this.siteDomain = answer.connection?.domain || answer.site?.domain || this.config.domain;
     this.buddies.clear();
     for (const buddy of answer.buddies ?? []) this.buddies.set(buddy.id, buddy);
     const agent = answer.user.agent ?? local.get(this.keys.agent);
@@ -381,9 +390,18 @@ export class Widget {
     for (const item of history) this.receive(item, false);
   }
 
+  /** A message from the site itself (not from one of its agents): the service's leave-message notice. */
+  private fromSite(item: LogItem): boolean {
+    return item.from === this.siteDomain && item.from !== this.me?.id && !this.buddies.has(item.from);
+  }
+
   private receive(item: LogItem, live: boolean): void {
     const me = this.me?.id;
     if (me === undefined || (item.from !== me && item.to !== me)) return;
+    if (this.fromSite(item)) {
+      this.showSiteNote(item);
+      return;
+    }
     const mine = item.from === me;
     if (!mine) {
       if (live) this.showTyping(undefined);
@@ -398,6 +416,22 @@ export class Widget {
       this.unread++;
       this.renderBadge();
     }
+  }
+
+  /**
+   * The site's notice goes after what is shown (the visitor's message that brought it, sent or still
+   * being sent); a stored message older than it, arriving later (another tab's), goes before it.
+   * It is the text the box shows on top when no one is online, so that one hides while this shows.
+   */
+  private showSiteNote(item: LogItem): void {
+    const key = messageKey(item);
+    if (key === this.siteNoteKey) return;
+    this.siteNoteKey = key;
+    this.siteNoteTime = item.timestamp;
+    this.site.leave_message = item.body;
+    text(this.siteNote, item.body);
+    this.log.appendChild(this.siteNote);
+    this.scrollDown();
   }
 
   private show(key: string, item: LogItem, mine: boolean, state: MessageState): Shown {
@@ -418,6 +452,7 @@ export class Widget {
     if (state === "sent") {
       before =
         Array.from(this.log.children).find((child) => {
+          if (child === this.siteNote) return this.siteNoteTime > item.timestamp;
           const other = this.byElement.get(child);
           return other !== undefined && (other.state !== "sent" || other.item.timestamp > item.timestamp);
         }) ?? null;
@@ -551,7 +586,8 @@ export class Widget {
   private renderNotice(): void {
     const offline = this.session.state === "online" && this.availability() === "offline";
     const notice = offline ? (this.site.leave_message ?? DEFAULT_LEAVE_MESSAGE) : this.site.welcome;
-    this.notice.hidden = !notice;
+    // Said once: not on top as well while the same words stand in the conversation.
+    this.notice.hidden = !notice || (this.siteNote.isConnected && notice === this.siteNote.textContent);
     text(this.notice, notice ?? "");
   }
 
