@@ -26,14 +26,20 @@ const ID_PATTERN = /^[\x21-\x22\x24-\x2b\x2d-\x7e]+$/;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /** Control characters but tab, line feed and carriage return: nothing a person types. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Text that is there and not only blanks; its length in characters (code points), as a person counts. */
 export function optionalText(params: Params, name: string, max: number): string | undefined {
   const value = params[name];
   if (value === undefined || value.trim() === "") return undefined;
   if (value.length > max && [...value].length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
-  if (CONTROL.test(value)) throw new BadRequest(`${name} must not contain control characters`);
+  if (hasControl(value)) throw new BadRequest(`${name} must not contain control characters`);
   return value;
 }
 
