@@ -3,7 +3,7 @@
  * with (presence, unread count, page and referrer), answer them, set one's own show. Served by
  * the API itself, so its calls are same-origin. Every network text is set with textContent.
  */
-import { clock, h, safeHttpUrl, text, typingNotifier } from "../shared/dom.js";
+import { clock, h, safeHttpUrl, text, typingNotifier, wireComposer } from "../shared/dom.js";
 import { type BuddyInfo, type LogItem, messageKey, type OnlineAnswer, type Packets, type Show } from "../shared/protocol.js";
 import { Session, type SessionState } from "../shared/session.js";
 import { type ApiError, CorsTransport } from "../shared/transport.js";
@@ -442,19 +442,12 @@ class Console {
       h("h2", {}, "Team"),
       this.teamList,
     );
-    this.compose.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.submit();
-    });
-    this.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        this.submit();
-      }
-    });
-    this.input.addEventListener("input", () => {
-      if (this.input.value.trim() !== "") this.typing.input();
-    });
+    wireComposer(
+      this.compose,
+      this.input,
+      () => this.submit(),
+      () => this.typing.input(),
+    );
     this.root.replaceChildren(side, this.chat);
     app.replaceChildren(this.root);
     this.stopBlink();

@@ -70,3 +70,23 @@ export function typingNotifier(send: (typing: boolean) => void, idleMs = 3000, r
     },
   };
 }
+
+/**
+ * A message box as both pages have it: Enter sends (Shift+Enter, or an input method composing,
+ * makes a new line), and typing tells the other side.
+ */
+export function wireComposer(form: HTMLFormElement, input: HTMLTextAreaElement, submit: () => void, onTyping: () => void): void {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener("input", () => {
+    if (input.value.trim() !== "") onTyping();
+  });
+}

@@ -2,7 +2,7 @@
  * The visitor's chat: a button and a box in a shadow root, one Session to the service. Every text
  * from the network is set with textContent (web/shared/dom.ts), never parsed as HTML.
  */
-import { clock, h, text, typingNotifier } from "../shared/dom.js";
+import { clock, h, text, typingNotifier, wireComposer } from "../shared/dom.js";
 import {
   type BuddyInfo,
   type LogItem,
@@ -204,19 +204,12 @@ export class Widget {
       if (event.key === "Escape") this.setOpen(false);
     });
     retry.addEventListener("click", () => this.session.retry());
-    compose.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.submit();
-    });
-    this.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        this.submit();
-      }
-    });
-    this.input.addEventListener("input", () => {
-      if (this.input.value.trim() !== "") this.typing.input();
-    });
+    wireComposer(
+      compose,
+      this.input,
+      () => this.submit(),
+      () => this.typing.input(),
+    );
 
     const transport = createTransport(config.transport);
     this.session = new Session({
