@@ -28,3 +28,14 @@ export async function storeCall<T>(run: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** Runs a conditional write: true when written, false when its condition refused it. */
+export async function conditionalWrite(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await storeCall(run);
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

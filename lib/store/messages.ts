@@ -1,7 +1,7 @@
 /** Messages of a conversation, and each side's clear mark. */
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { isConditionFailed, storeCall } from "./errors.js";
+import { conditionalWrite, storeCall } from "./errors.js";
 import { conversationPk, keys } from "./keys.js";
 
 /** The seed's logItem. */
@@ -32,21 +32,15 @@ function toLogItem(item: Record<string, unknown>): LogItem {
  * copy is a failed conditional put and nothing more. Returns false for that second copy.
  */
 export async function putMessage(domain: string, message: LogItem, store: Db = db()): Promise<boolean> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: { ...keys.message(domain, message.from, message.to, message.timestamp, message.body), ...message },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return conditionalWrite(() =>
+    store.doc.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: { ...keys.message(domain, message.from, message.to, message.timestamp, message.body), ...message },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    ),
+  );
 }
 
 /** The newest `limit` messages after `after` (ms), oldest first: one Query, newest first, reversed. */

@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { storeCall } from "./errors.js";
+import { conditionalWrite, storeCall } from "./errors.js";
 import { expiresAt, keys } from "./keys.js";
 import { queryPrefix } from "./query.js";
 import type { Role } from "./tickets.js";
@@ -63,7 +63,7 @@ export async function recordMessage(domain: string, from: PeerParty, to: string,
 
 /** The owner has read the conversation with `other` (they opened its history). */
 export async function markRead(domain: string, owner: string, other: string, store: Db = db()): Promise<void> {
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -73,9 +73,7 @@ export async function markRead(domain: string, owner: string, other: string, sto
         ExpressionAttributeValues: { ":zero": 0 },
       }),
     ),
-  ).catch((error: unknown) => {
-    if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
-  });
+  );
 }
 
 /** All peers of a user, most recent first: one Query on the user's partition. */

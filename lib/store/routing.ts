@@ -5,26 +5,16 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { isConditionFailed, storeCall } from "./errors.js";
+import { conditionalWrite, storeCall } from "./errors.js";
 import { keys } from "./keys.js";
 import { queryPrefix } from "./query.js";
-
-async function conditional(run: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await storeCall(run);
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}
 
 /**
  * Gives the agent one more conversation, only if their count is still the one the caller saw:
  * two routings racing for the same agent cannot both win on a stale count.
  */
 export function claimAgent(domain: string, agentId: string, seenOpen: number, now: number, store: Db = db()): Promise<boolean> {
-  return conditional(() =>
+  return conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -42,7 +32,7 @@ export function claimAgent(domain: string, agentId: string, seenOpen: number, no
 }
 
 export function releaseAgent(domain: string, agentId: string, store: Db = db()): Promise<boolean> {
-  return conditional(() =>
+  return conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -58,7 +48,7 @@ export function releaseAgent(domain: string, agentId: string, store: Db = db()):
 
 /** Sets the visitor's agent unless they already have one: a visitor never gets two. */
 export function setVisitorAgent(domain: string, visitorId: string, agentId: string, store: Db = db()): Promise<boolean> {
-  return conditional(() =>
+  return conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -73,7 +63,7 @@ export function setVisitorAgent(domain: string, visitorId: string, agentId: stri
 }
 
 export function clearVisitorAgent(domain: string, visitorId: string, agentId: string, store: Db = db()): Promise<boolean> {
-  return conditional(() =>
+  return conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -101,7 +91,7 @@ export async function putOpenConversation(domain: string, open: OpenConversation
 
 /** Closes the visitor's conversation with `agent`; false when it was not open (someone else closed it). */
 export function deleteOpenConversation(domain: string, visitor: string, agent: string, store: Db = db()): Promise<boolean> {
-  return conditional(() =>
+  return conditionalWrite(() =>
     store.doc.send(
       new DeleteCommand({
         TableName: store.table,

@@ -9,7 +9,7 @@ import {
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { AlreadyExists, DoesNotExist, isConditionFailed, storeCall } from "./errors.js";
+import { AlreadyExists, conditionalWrite, DoesNotExist, isConditionFailed, storeCall } from "./errors.js";
 import { type Key, keys } from "./keys.js";
 import { queryAll, queryPrefix } from "./query.js";
 
@@ -81,7 +81,7 @@ export async function recordFailedLogin(
   store: Db = db(),
 ): Promise<void> {
   const fresh = agent.failedSince === undefined || now - agent.failedSince >= windowMs;
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -91,9 +91,7 @@ export async function recordFailedLogin(
         ExpressionAttributeValues: fresh ? { ":one": 1, ":now": now } : { ":one": 1 },
       }),
     ),
-  ).catch((error: unknown) => {
-    if (!isConditionFailed(error)) throw error;
-  });
+  );
 }
 
 export async function getSite(domain: string, store: Db = db()): Promise<Site | undefined> {

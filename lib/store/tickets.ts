@@ -1,7 +1,7 @@
 /** Tickets: one item per open browser session, found by the SHA-256 of the ticket. */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, db } from "./client.js";
-import { isConditionFailed, storeCall } from "./errors.js";
+import { conditionalWrite, isConditionFailed, storeCall } from "./errors.js";
 import { keys } from "./keys.js";
 
 export type Role = "visitor" | "agent" | "member";
@@ -47,23 +47,17 @@ export async function getTicket(ticketHash: string, store: Db = db()): Promise<T
 
 /** Ends a ticket; false when it was already ended or never existed. */
 export async function endTicket(ticketHash: string, now: number, store: Db = db()): Promise<boolean> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: keys.ticket(ticketHash),
-          UpdateExpression: "SET endedAt = :now",
-          ConditionExpression: LIVE,
-          ExpressionAttributeValues: { ":now": now },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return conditionalWrite(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.ticket(ticketHash),
+        UpdateExpression: "SET endedAt = :now",
+        ConditionExpression: LIVE,
+        ExpressionAttributeValues: { ":now": now },
+      }),
+    ),
+  );
 }
 
 export interface TicketProgress {
@@ -149,7 +143,7 @@ export async function advanceTicket(
 
 /** Keeps a ticket alive without a poll (a WebSocket's ping). */
 export async function keepTicket(ticketHash: string, now: number, expires: number, store: Db = db()): Promise<void> {
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -159,7 +153,5 @@ export async function keepTicket(ticketHash: string, now: number, expires: numbe
         ExpressionAttributeValues: { ":now": now, ":expires": expires },
       }),
     ),
-  ).catch((error: unknown) => {
-    if (!isConditionFailed(error)) throw error;
-  });
+  );
 }

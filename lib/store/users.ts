@@ -7,7 +7,7 @@ import { BatchGetCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamod
 import { NotAuthorized } from "../http/errors.js";
 import type { Show } from "../http/fields.js";
 import { type Db, db } from "./client.js";
-import { isConditionFailed, storeCall } from "./errors.js";
+import { conditionalWrite, isConditionFailed, storeCall } from "./errors.js";
 import { type Key, keys } from "./keys.js";
 import { queryPrefix } from "./query.js";
 import type { Role } from "./tickets.js";
@@ -32,11 +32,6 @@ export interface UserState {
   /** Agents: conversations assigned and not closed, and when they last got one (lib/im/routing.ts). */
   open?: number;
   lastAssignedAt?: number;
-}
-
-/** A write to a user who is gone (an agent removed meanwhile) is dropped, not an error. */
-function ignoreMissing(error: unknown): void {
-  if (!isConditionFailed(error)) throw error;
 }
 
 export function stateKey(domain: string, id: string, role: Role): Key {
@@ -105,7 +100,7 @@ export async function forgetTickets(
   store: Db = db(),
 ): Promise<void> {
   if (hashes.size === 0) return;
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -115,7 +110,7 @@ export async function forgetTickets(
         ExpressionAttributeValues: { ":gone": hashes },
       }),
     ),
-  ).catch(ignoreMissing);
+  );
 }
 
 /**
@@ -156,7 +151,7 @@ export async function setShow(
   status: string | undefined,
   store: Db = db(),
 ): Promise<void> {
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -167,7 +162,7 @@ export async function setShow(
         ExpressionAttributeValues: { ":show": show, ...(status === undefined ? {} : { ":status": status }) },
       }),
     ),
-  ).catch(ignoreMissing);
+  );
 }
 
 export async function getUserState(domain: string, id: string, role: Role, store: Db = db()): Promise<UserState | undefined> {
@@ -206,26 +201,22 @@ export async function agentStates(domain: string, store: Db = db()): Promise<Use
 
 /** Moves the user's inbox mark forward, never back; concurrent tabs may race here and the highest wins. */
 export async function advanceInboxSeen(domain: string, id: string, role: Role, mark: string, store: Db = db()): Promise<void> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: stateKey(domain, id, role),
-          UpdateExpression: "SET inboxSeen = :mark",
-          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(inboxSeen) OR inboxSeen < :mark)",
-          ExpressionAttributeValues: { ":mark": mark },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  await conditionalWrite(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: stateKey(domain, id, role),
+        UpdateExpression: "SET inboxSeen = :mark",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(inboxSeen) OR inboxSeen < :mark)",
+        ExpressionAttributeValues: { ":mark": mark },
+      }),
+    ),
+  );
 }
 
 /** Keeps a user online between `online` calls: the long poll calls this as it answers. */
 export async function touchLastSeen(domain: string, id: string, role: Role, now: number, store: Db = db()): Promise<void> {
-  await storeCall(() =>
+  await conditionalWrite(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -235,9 +226,7 @@ export async function touchLastSeen(domain: string, id: string, role: Role, now:
         ExpressionAttributeValues: { ":now": now },
       }),
     ),
-  ).catch((error: unknown) => {
-    if (!isConditionFailed(error)) throw error;
-  });
+  );
 }
 
 /**
@@ -251,21 +240,15 @@ export async function dropTicketsIfIdle(
   lastSeen: number,
   store: Db = db(),
 ): Promise<boolean> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: stateKey(domain, id, role),
-          UpdateExpression: "REMOVE tickets",
-          ConditionExpression: "attribute_exists(tickets) AND lastSeen = :seen",
-          ExpressionAttributeValues: { ":seen": lastSeen },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return conditionalWrite(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: stateKey(domain, id, role),
+        UpdateExpression: "REMOVE tickets",
+        ConditionExpression: "attribute_exists(tickets) AND lastSeen = :seen",
+        ExpressionAttributeValues: { ":seen": lastSeen },
+      }),
+    ),
+  );
 }
