@@ -245,27 +245,12 @@ async function main(): Promise<void> {
     });
     const whereabouts = {};
     const alice = DEMO_AGENTS[0];
+    const onlineAs = (identity: Parameters<typeof goOnline>[1]["identity"]) =>
+      goOnline(callWith({}), { domain: DEMO_DOMAIN, identity, show: "available", buddyIds: [], whereabouts, server });
+    const aliceIdentity = { kind: "agent", username: alice.id, password: alice.password } as const;
     // The first call of a container also loads the site and its agents (cached 30 s, lib/im/directory.ts).
-    const aliceSession = await measure("online (agent alice, cold container)", () =>
-      goOnline(callWith({}), {
-        domain: DEMO_DOMAIN,
-        identity: { kind: "agent", username: alice.id, password: alice.password },
-        show: "available",
-        buddyIds: [],
-        whereabouts,
-        server,
-      }),
-    );
-    const visitorSession = await measure("online (new visitor)", () =>
-      goOnline(callWith({}), {
-        domain: DEMO_DOMAIN,
-        identity: { kind: "visitor" },
-        show: "available",
-        buddyIds: [],
-        whereabouts,
-        server,
-      }),
-    );
+    const aliceSession = await measure("online (agent alice, cold container)", () => onlineAs(aliceIdentity));
+    const visitorSession = await measure("online (new visitor)", () => onlineAs({ kind: "visitor" }));
     const params = { domain: DEMO_DOMAIN, ticket: visitorSession.connection.ticket };
     // Every endpoint after `online` starts with this (lib/im/session.ts); the rows below leave it out:
     // an endpoint's cost is this row plus its own.
@@ -310,14 +295,7 @@ async function main(): Promise<void> {
       throw new Error(`history returned ${messages.length} messages, not ${HISTORY_MESSAGES}`);
 
     // Issue 4's figure: a message whose recipient has two live tickets (alice in two tabs).
-    const secondTab = await goOnline(callWith({}), {
-      domain: DEMO_DOMAIN,
-      identity: { kind: "agent", username: alice.id, password: alice.password },
-      show: "available",
-      buddyIds: [],
-      whereabouts,
-      server,
-    });
+    const secondTab = await onlineAs(aliceIdentity);
     if (secondTab.connection.ticket === aliceSession.connection.ticket) throw new Error("expected a second ticket");
     await measure("message (to a recipient with two live tickets)", () =>
       sendMessage(visitor, { to: alice.id, body: `${body} (two tabs)` }, start + HISTORY_MESSAGES + 1),
