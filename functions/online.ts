@@ -30,7 +30,7 @@ export const handler = endpoint(async (call) => {
   return goOnline(call, {
     domain: requiredDomain(params),
     identity: identityOf(params),
-    show: optionalShow(params) ?? "available",
+    show: optionalShow(params),
     buddyIds: idList(params, "buddy_ids", 100),
     whereabouts: {
       url: optionalUrl(params, "visitor_url"),

@@ -12,7 +12,7 @@ import { config } from "../config.js";
 import { type Connection, deleteConnection, userConnections } from "../store/connections.js";
 import { appendEvent, type Delivery } from "../store/inbox.js";
 import { advanceInboxSeen } from "../store/users.js";
-import { packetsOf } from "./packets.js";
+import { packetsOf } from "./packet-lists.js";
 
 let management: ApiGatewayManagementApiClient | undefined;
 

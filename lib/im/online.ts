@@ -17,11 +17,11 @@ import { expiresAt, timeKey } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
 import { getAgent, recordFailedLogin, type Site } from "../store/sites.js";
 import { putTicket, type Role } from "../store/tickets.js";
-import { forgetTickets, touchUser } from "../store/users.js";
+import { setShow, touchUser } from "../store/users.js";
 import { startingBuddies } from "./buddies.js";
 import { SETTLE_MS } from "./cursor.js";
 import { requireSite } from "./directory.js";
-import { announce, isOnline } from "./presence.js";
+import { announceShow, isOnline, welcomeBack } from "./presence.js";
 
 export type Identity =
   | { kind: "agent"; username: string; password: string }
@@ -38,7 +38,8 @@ export interface Whereabouts {
 export interface OnlineRequest {
   domain: string;
   identity: Identity;
-  show: Show;
+  /** Left out: a user already online (another tab) keeps their show; one coming online is `available`. */
+  show: Show | undefined;
   buddyIds: readonly string[];
   whereabouts: Whereabouts;
   /** Absolute URL of the `packets` endpoint. */
@@ -144,13 +145,16 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
     ...(visitor ? request.whereabouts : {}),
   });
   const someone = { domain, userId: person.id, role: person.role, nick: person.nick };
-  if (!isOnline(previous, now)) {
-    // Tickets of tabs that vanished while the user was away are forgotten; buddies hear they are back.
-    await Promise.all([
-      forgetTickets(domain, person.id, person.role, previous?.tickets ?? new Set()),
-      request.show === "invisible" ? undefined : announce(someone, "online", request.show, previous?.status, now),
-    ]);
-  }
+  const wasOnline = isOnline(previous, now);
+  const before = previous?.show ?? "available";
+  const show = request.show ?? (wasOnline ? before : "available");
+  await Promise.all([
+    // Stored as it was when left out (touchUser); a user coming back starts available.
+    request.show === undefined && show !== before ? setShow(domain, person.id, person.role, show, previous?.status) : undefined,
+    wasOnline
+      ? show !== before && announceShow(someone, before, show, previous?.status, now)
+      : welcomeBack(someone, previous, ticketHash, show, now),
+  ]);
 
   // One newest-first read covers both the offline messages (after the user's inbox mark) and the
   // settle window the new ticket must not be handed again (lib/im/cursor.ts).
@@ -195,7 +199,7 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
       id: person.id,
       nick: person.nick,
       ...(person.picUrl ? { pic_url: person.picUrl } : {}),
-      show: request.show,
+      show,
       ...(person.visitorToken ? { visitor_token: person.visitorToken } : {}),
       ...(visitor && previous?.agent ? { agent: previous.agent } : {}),
     },

@@ -9,22 +9,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { config } from "../config.js";
-import type { PresencePacket, StatusPacket, StoredEvent } from "../store/inbox.js";
+import type { StoredEvent } from "../store/inbox.js";
 import { appendEvent, readInbox } from "../store/inbox.js";
 import { expiresAt, inboxTime } from "../store/keys.js";
-import type { LogItem } from "../store/messages.js";
 import { advanceTicket, claimPoll, type TicketRecord } from "../store/tickets.js";
-import { advanceInboxSeen, touchLastSeen } from "../store/users.js";
+import { advanceInboxSeen } from "../store/users.js";
 import { advance, type Cursor, SETTLE_MS, select } from "./cursor.js";
-
-type WithId<T> = T & { id: string };
-
-export interface Packets {
-  status: "ok";
-  messages: WithId<LogItem>[];
-  presences: WithId<PresencePacket>[];
-  statuses: WithId<StatusPacket>[];
-}
+import { type Packets, packetsOf } from "./packet-lists.js";
+import { stillHere } from "./presence.js";
 
 export type PollAnswer = { status: "stopped" } | Packets;
 
@@ -52,16 +44,6 @@ export interface PollOptions {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function packetsOf(events: readonly StoredEvent[]): Packets {
-  const answer: Packets = { status: "ok", messages: [], presences: [], statuses: [] };
-  for (const { sk: id, event } of events) {
-    if (event.kind === "message") answer.messages.push({ ...event.packet, id });
-    else if (event.kind === "presence") answer.presences.push({ ...event.packet, id });
-    else if (event.kind === "status") answer.statuses.push({ ...event.packet, id });
-  }
-  return answer;
-}
-
 const EMPTY = (): Packets => packetsOf([]);
 
 /** After handing out messages: the user's inbox mark moves, so the next `online` does not offer them again. */
@@ -79,12 +61,12 @@ async function startPoll(ticket: TicketRecord, pollId: string, waitMs: number, n
     expires: expiresAt(now + config.ticketIdleMs),
   });
   if (!before) return false;
-  const { domain, userId, role, ticketHash } = ticket;
+  const { domain, userId, ticketHash } = ticket;
   await Promise.all([
     before.pollId !== undefined && (before.pollUntil ?? 0) > now
       ? appendEvent({ domain, userId, event: { kind: "yield", ticketHash, pollId: before.pollId } }, now)
       : undefined,
-    now - ticket.lastSeen >= REFRESH_MS ? touchLastSeen(domain, userId, role, now) : undefined,
+    now - ticket.lastSeen >= REFRESH_MS ? stillHere(ticket, now) : undefined,
   ]);
   return true;
 }

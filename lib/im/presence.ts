@@ -7,8 +7,8 @@ import { config } from "../config.js";
 import type { Show } from "../http/fields.js";
 import type { PresencePacket } from "../store/inbox.js";
 import { listPeers } from "../store/peers.js";
-import type { Role } from "../store/tickets.js";
-import { setShow, type UserState } from "../store/users.js";
+import type { Role, TicketRecord } from "../store/tickets.js";
+import { forgetTickets, setShow, touchLastSeen, type UserState } from "../store/users.js";
 import { deliver } from "./deliver.js";
 import { agentsOf } from "./directory.js";
 
@@ -62,6 +62,39 @@ export async function announce(
   await Promise.all(audience.map((userId) => deliver({ domain: user.domain, userId, event: { kind: "presence", packet } }, now)));
 }
 
+/**
+ * A user seen again after the grace period (at `online`, or a tab polling again after a sleep) is
+ * back: the tabs that vanished meanwhile are forgotten, and buddies hear that the user is online.
+ */
+export async function welcomeBack(
+  user: Someone,
+  previous: UserState | undefined,
+  ticketHash: string,
+  show: Show,
+  now: number,
+): Promise<void> {
+  const vanished = new Set([...(previous?.tickets ?? [])].filter((hash) => hash !== ticketHash));
+  await Promise.all([
+    forgetTickets(user.domain, user.userId, user.role, vanished),
+    show === "invisible" ? undefined : announce(user, "online", show, previous?.status, now),
+  ]);
+}
+
+/** A poll or a WebSocket ping: the user stays online, or is back if they had been counted gone. */
+export async function stillHere(ticket: TicketRecord, now: number): Promise<void> {
+  const { domain, userId, role, nick, ticketHash } = ticket;
+  const previous = await touchLastSeen(domain, userId, role, ticketHash, now);
+  if (previous === undefined || isOnline(previous, now)) return;
+  await welcomeBack({ domain, userId, role, nick }, previous, ticketHash, previous.show ?? "available", now);
+}
+
+/** A change of show, as buddies see it: going invisible looks like leaving, coming back from it like arriving. */
+export async function announceShow(user: Someone, before: Show, show: Show, status: string | undefined, now: number) {
+  if (before === "invisible" && show === "invisible") return;
+  const type = show === "invisible" ? "offline" : before === "invisible" ? "online" : "show";
+  await announce(user, type, show, status, now);
+}
+
 /** `webim/presence`: a new show or status, told to the user's buddies. */
 export async function changeShow(
   ticket: Someone & { ticketHash: string },
@@ -69,7 +102,6 @@ export async function changeShow(
   status: string | undefined,
   now = Date.now(),
 ) {
-  await setShow(ticket.domain, ticket.userId, ticket.role, show, status);
-  // Going invisible looks like leaving; coming back from it like arriving.
-  await announce(ticket, show === "invisible" ? "offline" : "show", show, status, now);
+  const before = await setShow(ticket.domain, ticket.userId, ticket.role, show, status);
+  await announceShow(ticket, before, show, status, now);
 }

@@ -40,15 +40,19 @@ export async function authenticate(call: Call, now = Date.now()): Promise<Ticket
 }
 
 /**
- * Ends a ticket (`refresh`), or ends it and takes the user offline at once (`offline`). Its
- * waiting poll learns it from the inbox and answers `stopped`; buddies hear of it when the user's
- * last ticket is gone.
+ * Ends a ticket (`refresh`), or all of the user's tickets and takes them offline at once
+ * (`offline`: every tab of theirs stops, or it would bring them back at its next poll). A waiting
+ * poll learns it from the inbox and answers `stopped`; buddies hear of it when the user's last
+ * ticket is gone.
  */
 export async function endSession(ticket: TicketRecord, scope: "ticket" | "user", now = Date.now()): Promise<void> {
   const { domain, userId, role, ticketHash } = ticket;
   if (!(await endTicket(ticketHash, now))) return;
-  await deliver({ domain, userId, event: { kind: "stop", ticketHash } }, now);
-  const after = await endUserTicket(domain, userId, role, scope === "user" ? "all" : ticketHash);
+  const { after, removed } = await endUserTicket(domain, userId, role, scope === "user" ? "all" : ticketHash);
+  const others = [...removed].filter((hash) => hash !== ticketHash);
+  const endedOthers = await Promise.all(others.map((hash) => endTicket(hash, now)));
+  const stopped = [ticketHash, ...others.filter((_, i) => endedOthers[i])];
+  await Promise.all(stopped.map((hash) => deliver({ domain, userId, event: { kind: "stop", ticketHash: hash } }, now)));
   // An invisible user's buddies never saw them come, so they hear nothing of them going.
   if (after && (after.tickets?.size ?? 0) === 0 && after.show !== "invisible") {
     await announce({ domain, userId, role, nick: ticket.nick }, "offline", after.show, after.status, now);

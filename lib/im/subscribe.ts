@@ -11,9 +11,9 @@ import { optionalSince } from "../http/fields.js";
 import { type Connection, deleteConnection, getConnection, putConnection } from "../store/connections.js";
 import { expiresAt } from "../store/keys.js";
 import { getTicket, keepTicket } from "../store/tickets.js";
-import { touchLastSeen } from "../store/users.js";
 import { sendFrame } from "./deliver.js";
 import { poll } from "./packets.js";
+import { stillHere } from "./presence.js";
 import { isLive } from "./session.js";
 
 const SUBSCRIBE = /^subscribe\s+(\S{1,253})\s+(\S{1,64})(?:\s+(\S{1,40}))?\s*$/;
@@ -43,10 +43,7 @@ export async function ping(connectionId: string, now = Date.now()): Promise<void
   if (!connection) throw new NotAuthorized();
   const ticket = await getTicket(connection.ticketHash);
   if (!ticket || !isLive(ticket, now)) throw new NotAuthorized();
-  await Promise.all([
-    keepTicket(ticket.ticketHash, now, expiresAt(now + config.ticketIdleMs)),
-    touchLastSeen(ticket.domain, ticket.userId, ticket.role, now),
-  ]);
+  await Promise.all([keepTicket(ticket.ticketHash, now, expiresAt(now + config.ticketIdleMs)), stillHere(ticket, now)]);
 }
 
 /** An error on a WebSocket travels as a frame with the protocol's error answer. */

@@ -38,7 +38,9 @@ export function stateKey(domain: string, id: string, role: Role): Key {
   return role === "agent" ? keys.agent(domain, id) : keys.userState(domain, id);
 }
 
-export type UserUpdate = Pick<UserState, "id" | "role" | "nick" | "show" | "lastSeen"> & {
+export type UserUpdate = Pick<UserState, "id" | "role" | "nick" | "lastSeen"> & {
+  /** Left out: the user keeps the show they have (a new user starts `available`). */
+  show?: Show | undefined;
   picUrl?: string | undefined;
   inboxSeen?: string | undefined;
   url?: string | undefined;
@@ -55,13 +57,14 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
     ":id": user.id,
     ":role": user.role,
     ":nick": user.nick,
-    ":show": user.show,
+    ":show": user.show ?? "available",
     ":lastSeen": user.lastSeen,
     ":ticket": new Set([user.ticketHash]),
   };
   // Every name goes through a placeholder: several (`url`, `role`, `show`) are DynamoDB reserved words.
   const names: Record<string, string> = { "#role": "role", "#show": "show" };
-  let update = "SET id = :id, #role = :role, nick = :nick, #show = :show, lastSeen = :lastSeen";
+  const show = user.show === undefined ? "if_not_exists(#show, :show)" : ":show";
+  let update = `SET id = :id, #role = :role, nick = :nick, #show = ${show}, lastSeen = :lastSeen`;
   for (const name of OPTIONAL_FIELDS) {
     // An agent's picture is the operator's (npm run admin); a sign-in does not replace it.
     if (user[name] === undefined || (name === "picUrl" && user.role === "agent")) continue;
@@ -114,8 +117,8 @@ export async function forgetTickets(
 }
 
 /**
- * Removes one ended ticket, or all of them (`offline`), and returns the state after it:
- * no ticket left means the user just went offline.
+ * Removes one ended ticket, or all of them (`offline`). Answers the state after it (no ticket left
+ * means the user just went offline) and the tickets it removed.
  */
 export async function endUserTicket(
   domain: string,
@@ -123,26 +126,34 @@ export async function endUserTicket(
   role: Role,
   ticketHash: string | "all",
   store: Db = db(),
-): Promise<UserState | undefined> {
+): Promise<{ after: UserState | undefined; removed: Set<string> }> {
+  const all = ticketHash === "all";
   const { Attributes } = await storeCall(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
         Key: stateKey(domain, id, role),
-        ...(ticketHash === "all"
-          ? { UpdateExpression: "REMOVE tickets" }
-          : { UpdateExpression: "DELETE tickets :ticket", ExpressionAttributeValues: { ":ticket": new Set([ticketHash]) } }),
+        ...(all
+          ? { UpdateExpression: "REMOVE tickets", ReturnValues: "ALL_OLD" }
+          : {
+              UpdateExpression: "DELETE tickets :ticket",
+              ExpressionAttributeValues: { ":ticket": new Set([ticketHash]) },
+              ReturnValues: "ALL_NEW",
+            }),
         ConditionExpression: "attribute_exists(pk)",
-        ReturnValues: "ALL_NEW",
       }),
     ),
   ).catch((error: unknown) => {
     if (isConditionFailed(error)) return { Attributes: undefined };
     throw error;
   });
-  return Attributes as UserState | undefined;
+  const state = Attributes as UserState | undefined;
+  if (!all) return { after: state, removed: new Set([ticketHash]) };
+  const { tickets, ...after } = state ?? {};
+  return { after: state && (after as UserState), removed: tickets ?? new Set() };
 }
 
+/** Sets show and status; answers the show the user had before. */
 export async function setShow(
   domain: string,
   id: string,
@@ -150,8 +161,8 @@ export async function setShow(
   show: Show,
   status: string | undefined,
   store: Db = db(),
-): Promise<void> {
-  await conditionalWrite(() =>
+): Promise<Show> {
+  const { Attributes } = await storeCall(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
@@ -160,9 +171,14 @@ export async function setShow(
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeNames: { "#show": "show", "#status": "status" },
         ExpressionAttributeValues: { ":show": show, ...(status === undefined ? {} : { ":status": status }) },
+        ReturnValues: "UPDATED_OLD",
       }),
     ),
-  );
+  ).catch((error: unknown) => {
+    if (isConditionFailed(error)) return { Attributes: undefined };
+    throw error;
+  });
+  return (Attributes?.show as Show | undefined) ?? "available";
 }
 
 export async function getUserState(domain: string, id: string, role: Role, store: Db = db()): Promise<UserState | undefined> {
@@ -214,19 +230,35 @@ export async function advanceInboxSeen(domain: string, id: string, role: Role, m
   );
 }
 
-/** Keeps a user online between `online` calls: the long poll calls this as it answers. */
-export async function touchLastSeen(domain: string, id: string, role: Role, now: number, store: Db = db()): Promise<void> {
-  await conditionalWrite(() =>
+/**
+ * Keeps a user online between `online` calls (a poll, a WebSocket ping) and records the ticket as
+ * one of theirs again: a tab counted as gone (the sweep, a later `online`) that comes back makes
+ * its user online. Returns what the user was, so the caller can tell their buddies.
+ */
+export async function touchLastSeen(
+  domain: string,
+  id: string,
+  role: Role,
+  ticketHash: string,
+  now: number,
+  store: Db = db(),
+): Promise<UserState | undefined> {
+  const { Attributes } = await storeCall(() =>
     store.doc.send(
       new UpdateCommand({
         TableName: store.table,
         Key: stateKey(domain, id, role),
-        UpdateExpression: "SET lastSeen = :now",
+        UpdateExpression: "SET lastSeen = :now ADD tickets :ticket",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":now": now },
+        ExpressionAttributeValues: { ":now": now, ":ticket": new Set([ticketHash]) },
+        ReturnValues: "ALL_OLD",
       }),
     ),
-  );
+  ).catch((error: unknown) => {
+    if (isConditionFailed(error)) return { Attributes: undefined };
+    throw error;
+  });
+  return Attributes as UserState | undefined;
 }
 
 /**

@@ -240,6 +240,79 @@ describe("presence across tabs", () => {
   });
 });
 
+describe("presence on coming and going", () => {
+  it("tells buddies when a user comes online", async () => {
+    const domain = await createSite("come", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+    await guest.receive(0, 1);
+    await client.ok("offline", { ticket: ann.ticket });
+    await guest.poll();
+
+    await signIn(domain, "ann");
+
+    expect((await guest.poll()).presences).toEqual([
+      { from: "ann", nick: "Ann", type: "online", show: "available", id: expect.any(String) },
+    ]);
+  });
+
+  it("keeps the show of a user already online when another tab comes online without one", async () => {
+    const domain = await createSite("keepshow", { agents: agentsNamed("ann", "bob") });
+    const ann = await signIn(domain, "ann");
+    await signIn(domain, "bob");
+    await client.ok("presence", { ticket: ann.ticket, show: "dnd" });
+
+    const second = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+
+    expect(second.session.user.show).toBe("dnd");
+    expect((await guest.buddies(["ann"]))[0]?.show).toBe("dnd");
+    expect((await guest.ask("hello")).to).toBe("bob");
+  });
+
+  it("starts a user who comes back after going offline as available", async () => {
+    const domain = await createSite("backshow", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    await client.ok("presence", { ticket: ann.ticket, show: "dnd" });
+    await client.ok("offline", { ticket: ann.ticket });
+
+    const back = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+
+    expect(back.session.user.show).toBe("available");
+    expect((await guest.buddies(["ann"]))[0]).toMatchObject({ presence: "online", show: "available" });
+  });
+
+  it("tells buddies of a show a new tab brings", async () => {
+    const domain = await createSite("tabshow", { agents: agentsNamed("ann") });
+    await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+    await guest.receive(0, 1);
+
+    await signIn(domain, "ann", { show: "away" });
+
+    expect((await guest.poll()).presences).toEqual([
+      { from: "ann", nick: "Ann", type: "show", show: "away", id: expect.any(String) },
+    ]);
+  });
+
+  it("ends every tab of a user who goes offline, so none brings them back", async () => {
+    const domain = await createSite("offall", { agents: agentsNamed("ann") });
+    const one = await signIn(domain, "ann");
+    const two = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+
+    await client.ok("offline", { ticket: one.ticket });
+
+    expect(await two.poll()).toEqual({ status: "stopped" });
+    expect((await client.call("message", { ticket: two.ticket, type: "unicast", to: guest.id, body: "hi" })).status).toBe(401);
+    expect((await guest.buddies(["ann"]))[0]?.presence).toBe("offline");
+  });
+});
+
 describe("site tokens", () => {
   const secret = "a-site-secret-of-at-least-32-characters!";
   const sign = (claims: Record<string, unknown>, domain: string, key = secret, expiresIn: string | number = "5m") =>
@@ -383,6 +456,28 @@ describe("the sweep (every minute)", () => {
     expect((await ann.poll()).presences?.filter((presence) => presence.from === guest.id)).toEqual([]);
     const back = await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
     expect(back.session.user.agent).toBeUndefined();
+  });
+  it("brings a user whose tab polls again after the sweep back online, and tells their buddies", async () => {
+    const domain = await createSite("wake", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+    await guest.receive(0, 1);
+
+    // ann's console sleeps past the grace period; the sweep counts her gone.
+    await pause(4_500);
+    await runSweep();
+    expect((await guest.poll()).presences?.map((presence) => presence.type)).toEqual(["offline"]);
+
+    await ann.poll();
+
+    expect((await guest.poll()).presences).toEqual([
+      { from: "ann", nick: "Ann", type: "online", show: "available", id: expect.any(String) },
+    ]);
+    expect((await guest.buddies(["ann"]))[0]?.presence).toBe("online");
+    expect((await client.ok<{ to: string }>("message", { ticket: guest.ticket, type: "unicast", body: "anyone?" })).to).toBe(
+      "ann",
+    );
   });
 });
 
