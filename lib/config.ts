@@ -22,6 +22,8 @@ export interface Config {
   ticketIdleMs: number;
   /** A user whose last poll is older than this counts as offline. */
   presenceGraceMs: number;
+  /** How long a function keeps a site and its agent list before reading them again. */
+  siteCacheMs: number;
   /** Overrides the public base URL that `connection.server` is built from (custom domains). */
   publicBaseUrl: string | undefined;
   /** The WebSocket API clients connect to (`wss://…`), offered in `connection.websocket`; no push when unset. */
@@ -83,6 +85,7 @@ export function loadConfig(env: Env): Config {
     pollIntervalMaxMs: integer(env, "POLL_INTERVAL_MAX_MS", 1_000, pollIntervalMs, 5_000),
     ticketIdleMs: integer(env, "TICKET_IDLE_SECONDS", 1_800, 60, 86_400) * 1000,
     presenceGraceMs: integer(env, "PRESENCE_GRACE_SECONDS", 60, 2, 3_600) * 1000,
+    siteCacheMs: integer(env, "SITE_CACHE_SECONDS", 30, 0, 3_600) * 1000,
     publicBaseUrl: text(env, "PUBLIC_BASE_URL")?.replace(/\/+$/, ""),
     logCapacity: text(env, "LOG_DYNAMODB_CAPACITY") === "1",
     websocketUrl: text(env, "WEBSOCKET_URL"),

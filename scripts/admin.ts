@@ -38,10 +38,11 @@ async function loadLib(target: Target) {
     WEBIM_SECRET: "",
     WEBIM_SECRET_PARAMETER: "/webim-serverless/admin/not-read",
   });
-  const [client, sites, tickets, errors, password] = await Promise.all([
+  const [client, sites, tickets, users, errors, password] = await Promise.all([
     import("../lib/store/client.js"),
     import("../lib/store/sites.js"),
     import("../lib/store/tickets.js"),
+    import("../lib/store/users.js"),
     import("../lib/store/errors.js"),
     import("../lib/auth/password.js"),
   ]);
@@ -49,7 +50,14 @@ async function loadLib(target: Target) {
     target.kind === "local"
       ? client.createDb({ table: target.table, endpoint: target.endpoint, region: "us-east-1" })
       : client.createDb({ table: target.table, region: target.region });
-  return { db, sites, errors, endTicket: tickets.endTicket, hashPassword: password.hashPassword };
+  return {
+    db,
+    sites,
+    errors,
+    endTicket: tickets.endTicket,
+    getUserState: users.getUserState,
+    hashPassword: password.hashPassword,
+  };
 }
 
 type Lib = Awaited<ReturnType<typeof loadLib>>;
@@ -223,6 +231,10 @@ async function execute(run: Run, command: Command): Promise<void> {
     }
     case "agent add": {
       await requireSite(run, command.domain);
+      // An agent shares their id's inbox and conversations: an id a member or visitor already has is taken.
+      if (await run.lib.getUserState(command.domain, command.id, "member", db)) {
+        throw new Failure(`site ${command.domain} already has a member or visitor with id ${command.id}; choose another id`);
+      }
       const hash = await passwordHash(run, command.password);
       const agent = await sites.createAgent(
         command.domain,

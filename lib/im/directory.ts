@@ -2,10 +2,9 @@
  * Sites and their agents as the functions see them: cached per container for a short while,
  * because every call names a site and sites change rarely.
  */
+import { config } from "../config.js";
 import { NotFound } from "../http/errors.js";
 import { type Agent, getSite, listAgents, type Site } from "../store/sites.js";
-
-const CACHE_MS = 30_000;
 
 interface Cached<T> {
   at: number;
@@ -16,7 +15,7 @@ function cached<T>(load: (domain: string) => Promise<T>) {
   const entries = new Map<string, Cached<T>>();
   return (domain: string, now = Date.now()): Promise<T> => {
     const hit = entries.get(domain);
-    if (hit && now - hit.at < CACHE_MS) return hit.value;
+    if (hit && now - hit.at < config.siteCacheMs) return hit.value;
     const value = load(domain);
     entries.set(domain, { at: now, value });
     value.catch(() => entries.delete(domain));
@@ -36,4 +35,9 @@ export async function requireSite(domain: string): Promise<Site> {
 
 export function agentsOf(domain: string): Promise<Agent[]> {
   return agentsByDomain(domain);
+}
+
+/** Whether `id` is one of the site's agents (the operator may have removed them since). */
+export async function isAgentOf(domain: string, id: string): Promise<boolean> {
+  return (await agentsOf(domain)).some((agent) => agent.id === id);
 }

@@ -10,7 +10,7 @@ import { recordMessage } from "../store/peers.js";
 import type { TicketRecord } from "../store/tickets.js";
 import { getUserState } from "../store/users.js";
 import { deliver } from "./deliver.js";
-import { agentsOf, requireSite } from "./directory.js";
+import { agentsOf, isAgentOf, requireSite } from "./directory.js";
 import { routeVisitor } from "./routing.js";
 
 export interface Outgoing {
@@ -32,8 +32,7 @@ export interface Sent {
  */
 export async function checkPeer(ticket: TicketRecord, other: string): Promise<void> {
   if (other === ticket.userId) throw new BadRequest("a conversation needs two different users");
-  const agents = await agentsOf(ticket.domain);
-  if (agents.some((agent) => agent.id === other)) return;
+  if (await isAgentOf(ticket.domain, other)) return;
   if (ticket.role !== "agent") throw new Forbidden();
   // An agent writes only to someone who has been on the site: nothing is stored for an id nobody has.
   if (!(await getUserState(ticket.domain, other, "visitor"))) throw new NotFound();

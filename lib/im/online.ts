@@ -20,7 +20,7 @@ import { putTicket, type Role } from "../store/tickets.js";
 import { setShow, touchUser } from "../store/users.js";
 import { startingBuddies } from "./buddies.js";
 import { SETTLE_MS } from "./cursor.js";
-import { requireSite } from "./directory.js";
+import { isAgentOf, requireSite } from "./directory.js";
 import { announceShow, isOnline, welcomeBack } from "./presence.js";
 
 export type Identity =
@@ -93,6 +93,8 @@ async function signInWithSiteToken(site: Site, token: string, now: number): Prom
     const picUrl = claims.picUrl ?? agent.picUrl;
     return { id: agent.id, role: "agent", nick: agent.nick, ...(picUrl ? { picUrl } : {}) };
   }
+  // A member named like an agent would share that agent's inbox and conversations: never.
+  if (await getAgent(site.domain, claims.sub)) throw new NotAuthorized();
   return { id: claims.sub, role: "member", nick: claims.nick, ...(claims.picUrl ? { picUrl: claims.picUrl } : {}) };
 }
 
@@ -190,7 +192,9 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
 
   const viewer = { domain, userId: person.id, role: person.role };
   const wanted = [...new Set([...request.buddyIds, ...newMessages.map((message) => message.from)])];
-  const buddies = await startingBuddies(viewer, previous?.agent, wanted, now);
+  // An agent the operator removed is nobody's agent any more; the next message routes anew.
+  const agent = previous?.agent && (await isAgentOf(domain, previous.agent)) ? previous.agent : undefined;
+  const buddies = await startingBuddies(viewer, agent, wanted, now);
 
   return {
     success: true as const,
@@ -201,7 +205,7 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
       ...(person.picUrl ? { pic_url: person.picUrl } : {}),
       show,
       ...(person.visitorToken ? { visitor_token: person.visitorToken } : {}),
-      ...(visitor && previous?.agent ? { agent: previous.agent } : {}),
+      ...(visitor && agent ? { agent } : {}),
     },
     connection: { domain, ticket, server: request.server, ...(config.websocketUrl ? { websocket: config.websocketUrl } : {}) },
     buddies,

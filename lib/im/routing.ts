@@ -17,6 +17,7 @@ import {
 } from "../store/routing.js";
 import type { TicketRecord } from "../store/tickets.js";
 import { agentStates, getUserState, getUsers, type UserState } from "../store/users.js";
+import { isAgentOf } from "./directory.js";
 import { isAvailable, isOnline } from "./presence.js";
 
 export interface Route {
@@ -70,7 +71,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Promise<Route> {
   const { domain, userId } = ticket;
   const current = await getUserState(domain, userId, ticket.role);
-  if (current?.agent) return { agent: current.agent, available: true, assigned: false };
+  if (current?.agent) {
+    if (await isAgentOf(domain, current.agent)) return { agent: current.agent, available: true, assigned: false };
+    // The operator removed the visitor's agent: that conversation is over, and the visitor is routed anew.
+    await Promise.all([deleteOpenConversation(domain, userId, current.agent), clearVisitorAgent(domain, userId, current.agent)]);
+  }
   await sweep(domain, now);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const agents = await agentStates(domain);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { keys } from "../../lib/store/keys.js";
 import { freePort } from "../../scripts/lib/ports.js";
@@ -279,6 +280,33 @@ describe.concurrent("admin: agents", () => {
     // Assess
     expect(again).toMatchObject({ code: 1, stderr: `admin: site ${domain} already has an agent alice\n` });
     expect(await adminJson(["agent", "list", domain])).toEqual([{ id: "alice", nick: "Alice", picUrl: null, password: "set" }]);
+  });
+
+  it("refuses an agent id a member already has: the two would share one inbox", async () => {
+    // Prepare: a member of the site has been online under the id "sam"
+    const domain = freshDomain("taken");
+    const { generatedTokenSecret } = await adminJson<{ generatedTokenSecret: string }>([
+      "site",
+      "add",
+      domain,
+      "--generate-token-secret",
+    ]);
+    const token = await new SignJWT({ sub: "sam", nick: "Sam", role: "member" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(domain)
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(generatedTokenSecret));
+    expect((await client.ok<OnlineAnswer>("online", { domain, token })).user.id).toBe("sam");
+
+    // Act
+    const outcome = await admin(["agent", "add", domain, "sam", "--nick", "Sam", "--no-password"]);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      code: 1,
+      stderr: `admin: site ${domain} already has a member or visitor with id sam; choose another id\n`,
+    });
+    expect(await adminJson(["agent", "list", domain])).toEqual([]);
   });
 
   it("an agent added by the script signs in with online; password changes and removal take effect", async () => {

@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { agent, type OnlineAnswer, type Tab, visitor, WebimClient } from "../support/client.js";
-import { createSite } from "../support/sites.js";
+import { createSite, removeAgent } from "../support/sites.js";
 import { storedMessages } from "../support/table.js";
 
 const client = new WebimClient(inject("baseUrl"));
@@ -60,6 +60,21 @@ describe("routing a visitor's first message", () => {
     const answers = await Promise.all(guests.map((guest) => guest.ask("hi")));
 
     expect(answers.map((answer) => answer.to)).toEqual(["ben", "ben", "ben", "ben"]);
+  });
+
+  it("routes a visitor whose agent the operator removed to another agent", async () => {
+    const domain = await createSite("removed", { agents: agentsNamed("ann", "ben") });
+    await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    expect((await guest.ask("hi")).to).toBe("ann");
+    await signIn(domain, "ben");
+
+    await removeAgent(domain, "ann");
+    await pause(2_500); // the functions' site cache (SITE_CACHE_SECONDS in the suite)
+
+    expect((await guest.ask("still there?")).to).toBe("ben");
+    const back = await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
+    expect(back.session.user.agent).toBe("ben");
   });
 
   it("shows the visitor their agent first afterwards", async () => {
@@ -355,6 +370,7 @@ describe("site tokens", () => {
     ["naming an unknown agent", async (domain: string) => sign({ sub: "ghost", nick: "G", role: "agent" }, domain)],
     ["with an unknown role", async (domain: string) => sign({ sub: "u1", nick: "U", role: "admin" }, domain)],
     ["garbage", async () => "not.a.token"],
+    ["of a member named like an agent", async (domain: string) => sign({ sub: "ann", nick: "Not Ann", role: "member" }, domain)],
   ])("refuse a token %s as Not Authorized", async (_what, makeToken) => {
     const domain = await createSite("badtoken", { tokenSecret: secret, agents: agentsNamed("ann") });
 

@@ -25,6 +25,8 @@ export async function setup(project: TestProject) {
       POLL_INTERVAL_MS: "50",
       POLL_INTERVAL_MAX_MS: "200",
       PRESENCE_GRACE_SECONDS: "4",
+      // A removed agent is seen by the functions after this (30 s by default).
+      SITE_CACHE_SECONDS: "2",
       WEBIM_SWEEP_SCHEDULE: "false",
     },
     logFile: join(ROOT, "test-results", `offline-${database}.log`),

@@ -1,7 +1,7 @@
 /** Sites of the integration tests' own, written straight into the local table with unique domains. */
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { hashPassword } from "../../lib/auth/password.js";
 import { keys } from "../../lib/store/keys.js";
@@ -59,4 +59,9 @@ export async function createSite(label: string, site: TestSite): Promise<string>
     );
   }
   return domain;
+}
+
+/** Removes an agent's item, as `npm run admin -- agent remove` does (without ending their tickets). */
+export async function removeAgent(domain: string, id: string): Promise<void> {
+  await doc.send(new DeleteCommand({ TableName: inject("tableName"), Key: keys.agent(domain, id) }));
 }

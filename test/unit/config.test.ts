@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       pollIntervalMaxMs: 1_000,
       ticketIdleMs: 1_800_000,
       presenceGraceMs: 60_000,
+      siteCacheMs: 30_000,
       publicBaseUrl: undefined,
       logCapacity: false,
     });
@@ -49,6 +50,7 @@ describe("loadConfig", () => {
       POLL_INTERVAL_MAX_MS: "2000",
       TICKET_IDLE_SECONDS: "600",
       PRESENCE_GRACE_SECONDS: "30",
+      SITE_CACHE_SECONDS: "0",
       PUBLIC_BASE_URL: "https://chat.example.com//",
       LOG_DYNAMODB_CAPACITY: "1",
     });
@@ -65,6 +67,7 @@ describe("loadConfig", () => {
       pollIntervalMaxMs: 2_000,
       ticketIdleMs: 600_000,
       presenceGraceMs: 30_000,
+      siteCacheMs: 0,
       publicBaseUrl: "https://chat.example.com",
       logCapacity: true,
     });
