@@ -17,7 +17,6 @@ import {
 } from "../store/routing.js";
 import type { TicketRecord } from "../store/tickets.js";
 import { agentStates, getUserState, getUsers, type UserState } from "../store/users.js";
-import { isAgentOf } from "./directory.js";
 import { isAvailable, isOnline } from "./presence.js";
 
 export interface Route {
@@ -44,6 +43,13 @@ function pick(pool: readonly UserState[], raced: boolean): UserState | undefined
   return least[Math.floor(Math.random() * least.length)];
 }
 
+/** Ends a visitor's conversation with their agent: the agent's count goes down, the visitor has no agent. */
+async function closeConversation(domain: string, visitor: string, agent: string): Promise<boolean> {
+  const closed = await deleteOpenConversation(domain, visitor, agent);
+  await Promise.all([closed ? releaseAgent(domain, agent) : undefined, clearVisitorAgent(domain, visitor, agent)]);
+  return closed;
+}
+
 /** Closes the conversations of visitors who are gone, so that agents' counts are true when routing reads them. */
 export async function sweep(domain: string, now: number): Promise<UserState[]> {
   const open = await listOpenConversations(domain);
@@ -56,11 +62,7 @@ export async function sweep(domain: string, now: number): Promise<UserState[]> {
   for (const conversation of open) {
     const visitor = visitors.get(conversation.visitor);
     if (isOnline(visitor, now)) continue;
-    if (!(await deleteOpenConversation(domain, conversation.visitor, conversation.agent))) continue;
-    await Promise.all([
-      releaseAgent(domain, conversation.agent),
-      clearVisitorAgent(domain, conversation.visitor, conversation.agent),
-    ]);
+    if (!(await closeConversation(domain, conversation.visitor, conversation.agent))) continue;
     if (visitor) gone.push(visitor);
   }
   return gone;
@@ -72,9 +74,15 @@ export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Prom
   const { domain, userId } = ticket;
   const current = await getUserState(domain, userId, ticket.role);
   if (current?.agent) {
-    if (await isAgentOf(domain, current.agent)) return { agent: current.agent, available: true, assigned: false };
-    // The operator removed the visitor's agent: that conversation is over, and the visitor is routed anew.
-    await Promise.all([deleteOpenConversation(domain, userId, current.agent), clearVisitorAgent(domain, userId, current.agent)]);
+    const agents = await agentStates(domain);
+    const agent = agents.find((candidate) => candidate.id === current.agent);
+    // The visitor stays with their agent while that agent is online, or while nobody else is available.
+    if (agent && (isOnline(agent, now) || !agents.some((other) => isAvailable(other, now)))) {
+      return { agent: agent.id, available: true, assigned: false };
+    }
+    // The agent went offline with a colleague available, or the operator removed them: that
+    // conversation is over, and the visitor is routed anew rather than left writing to nobody.
+    await closeConversation(domain, userId, current.agent);
   }
   await sweep(domain, now);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -101,6 +101,32 @@ describe("routing a visitor's first message", () => {
     const ann = await signIn(domain, "ann");
     expect(ann.session.new_messages.map((message) => [message.from, message.body])).toEqual([[guest.id, "Is anyone there?"]]);
   });
+  it("routes a visitor anew when their agent went offline and a colleague is available", async () => {
+    const domain = await createSite("handover", { agents: agentsNamed("ann", "ben") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    expect((await guest.ask("hi")).to).toBe("ann");
+
+    await client.ok("offline", { ticket: ann.ticket });
+    const ben = await signIn(domain, "ben");
+
+    expect((await guest.ask("hello?")).to).toBe("ben");
+    expect((await ben.receive(1)).map((message) => message.body)).toEqual(["hello?"]);
+  });
+
+  it("keeps a visitor with their offline agent while nobody else is available, telling them once", async () => {
+    const domain = await createSite("stay", { agents: agentsNamed("ann", "ben"), leaveMessage: "Leave us a note!" });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    expect((await guest.ask("hi")).to).toBe("ann");
+    await client.ok("offline", { ticket: ann.ticket });
+
+    const answers = [await guest.ask("anyone?"), await guest.ask("hello?")];
+    const packets = await guest.poll();
+
+    expect(answers.map((answer) => answer.to)).toEqual(["ann", "ann"]);
+    expect(packets.messages?.filter((message) => message.from === domain)).toEqual([]);
+  });
 });
 
 describe("buddy lists", () => {

@@ -493,10 +493,10 @@ export class Widget {
   private async deliver(shown: Shown): Promise<void> {
     this.setState(shown, "sending");
     try {
-      // Without `to` the service routes the message to the visitor's agent (choosing one the first time).
+      // Never with `to`: the service routes every message to the visitor's agent, and chooses an
+      // available one when that conversation is over (the visitor was away, the agent was removed).
       const answer = await this.session.call<RoutedAnswer | "ok">("message", {
         type: "unicast",
-        to: this.agentId,
         body: shown.item.body,
       });
       if (typeof answer === "object" && answer !== null && typeof answer.to === "string") {
