@@ -1,6 +1,14 @@
 import { OK } from "../lib/http/answer.js";
 import { endpoint } from "../lib/http/endpoint.js";
-import { LIMITS, optionalText, requiredId, requiredInteger, requiredText, unicastType } from "../lib/http/fields.js";
+import {
+  LIMITS,
+  optionalText,
+  requiredId,
+  requiredInteger,
+  requiredLine,
+  requiredText,
+  unicastType,
+} from "../lib/http/fields.js";
 import { logMessage } from "../lib/im/messaging.js";
 import { authenticate } from "../lib/im/session.js";
 
@@ -13,7 +21,7 @@ export const handler = endpoint(async (call) => {
   const message = {
     type: unicastType(params),
     from: requiredId(params, "from"),
-    nick: requiredText(params, "nick", LIMITS.nick),
+    nick: requiredLine(params, "nick", LIMITS.nick),
     to: requiredId(params, "to"),
     body: requiredText(params, "body", LIMITS.body),
     ...(style ? { style } : {}),

@@ -2,6 +2,7 @@ import { endpoint } from "../lib/http/endpoint.js";
 import {
   idList,
   LIMITS,
+  optionalLine,
   optionalShow,
   optionalText,
   optionalUrl,
@@ -21,7 +22,7 @@ function identityOf(params: Params): Identity {
   return {
     kind: "visitor",
     visitorToken: optionalText(params, "visitor_token", LIMITS.token),
-    nick: optionalText(params, "nick", LIMITS.nick),
+    nick: optionalLine(params, "nick", LIMITS.nick),
   };
 }
 

@@ -34,13 +34,29 @@ function hasControl(value: string): boolean {
   return false;
 }
 
+/** Half of a surrogate pair with no other half: a JSON body can carry one (`\ud800`), UTF-8 cannot. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Text that is there and not only blanks; its length in characters (code points), as a person counts. */
 export function optionalText(params: Params, name: string, max: number): string | undefined {
   const value = params[name];
   if (value === undefined || value.trim() === "") return undefined;
   if (value.length > max && [...value].length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
   if (hasControl(value)) throw new BadRequest(`${name} must not contain control characters`);
+  if (LONE_SURROGATE.test(value)) throw new BadRequest(`${name} must be valid Unicode text`);
   return value;
+}
+
+/** Text shown on one line (a nick, a status): no tab or line break either. */
+export function optionalLine(params: Params, name: string, max: number): string | undefined {
+  const value = optionalText(params, name, max);
+  if (value !== undefined && /[\t\n\r]/.test(value)) throw new BadRequest(`${name} must be one line`);
+  return value;
+}
+
+export function requiredLine(params: Params, name: string, max: number): string {
+  const value = optionalLine(params, name, max);
+  return value ?? requiredText(params, name, max);
 }
 
 export function requiredText(params: Params, name: string, max: number): string {

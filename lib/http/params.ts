@@ -47,10 +47,10 @@ function fromJson(text: string): Record<string, string> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new BadRequest("body is not valid JSON");
+    throw new BadRequest("request body is not valid JSON");
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new BadRequest("body must be a JSON object");
+    throw new BadRequest("request body must be a JSON object");
   }
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {

@@ -82,7 +82,7 @@ describe("bad input gets a clear error and stores nothing", () => {
     });
 
     expect(reply.status).toBe(400);
-    expect(await reply.json()).toEqual({ success: false, error_msg: "body is not valid JSON" });
+    expect(await reply.json()).toEqual({ success: false, error_msg: "request body is not valid JSON" });
   });
 
   it("refuses ids with a separator in them", async () => {

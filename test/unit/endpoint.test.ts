@@ -110,7 +110,7 @@ describe("endpoint", () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    expect(result.body).toBe('/**/ cb({"success":false,"error_msg":"body is not valid JSON"});');
+    expect(result.body).toBe('/**/ cb({"success":false,"error_msg":"request body is not valid JSON"});');
   });
 
   it.each(["alert(1)//", "a..b", "1a", "x".repeat(65)])(

@@ -5,6 +5,7 @@ import {
   idList,
   LIMITS,
   optionalInteger,
+  optionalLine,
   optionalShow,
   optionalText,
   type Params,
@@ -12,6 +13,7 @@ import {
   requiredDomain,
   requiredId,
   requiredInteger,
+  requiredLine,
   requiredText,
   SHOWS,
   unicastType,
@@ -27,6 +29,28 @@ function badRequestOf(act: () => unknown): string {
   }
   throw new Error("expected a BadRequest, nothing was thrown");
 }
+
+describe("text that must be Unicode, and one line", () => {
+  it("refuses half of a surrogate pair, which only a JSON body can carry", () => {
+    expect(badRequestOf(() => optionalText({ body: "x\ud800y" }, "body", 100))).toBe("body must be valid Unicode text");
+  });
+
+  it("takes a whole surrogate pair (an emoji)", () => {
+    expect(optionalText({ body: "hi \u{1f600}" }, "body", 100)).toBe("hi \u{1f600}");
+  });
+
+  it.each(["two\nlines", "tab\there", "carriage\rreturn"])("refuses %j in a one-line field", (given) => {
+    expect(badRequestOf(() => optionalLine({ nick: given }, "nick", 64))).toBe("nick must be one line");
+    expect(badRequestOf(() => requiredLine({ nick: given }, "nick", 64))).toBe("nick must be one line");
+  });
+
+  it("lets a body have line breaks, and a one-line field say what is missing", () => {
+    expect(optionalText({ body: "two\nlines" }, "body", 100)).toBe("two\nlines");
+    expect(requiredLine({ nick: "Ada" }, "nick", 64)).toBe("Ada");
+    expect(badRequestOf(() => requiredLine({}, "nick", 64))).toBe("nick is required");
+    expect(badRequestOf(() => requiredLine({ nick: "  " }, "nick", 64))).toBe("nick must not be blank");
+  });
+});
 
 describe("requiredText and optionalText", () => {
   it.each([

@@ -54,8 +54,8 @@ describe("readParams", () => {
   it.each([
     { what: "a nested object", body: { to: { id: "alice" } }, error: "to must be a string" },
     { what: "an array of numbers", body: { ids: [1, 2] }, error: "ids must be a string" },
-    { what: "an array at the top", body: ["to", "alice"], error: "body must be a JSON object" },
-    { what: "a string at the top", body: "to=alice", error: "body must be a JSON object" },
+    { what: "an array at the top", body: ["to", "alice"], error: "request body must be a JSON object" },
+    { what: "a string at the top", body: "to=alice", error: "request body must be a JSON object" },
   ])("refuses a JSON body with $what", ({ body, error }) => {
     // Prepare
     const event = createEvent({ body: JSON.stringify(body), headers: JSON_TYPE });
@@ -78,7 +78,7 @@ describe("readParams", () => {
     // Assess
     expect(thrown).toBeInstanceOf(BadRequest);
     expect((thrown as BadRequest).status).toBe(400);
-    expect((thrown as BadRequest).message).toBe("body is not valid JSON");
+    expect((thrown as BadRequest).message).toBe("request body is not valid JSON");
   });
 
   it.each([
