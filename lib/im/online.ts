@@ -50,6 +50,8 @@ interface Person {
   id: string;
   role: Role;
   nick: string;
+  /** The nick is only a default (a visitor who gave none): the one the user has is kept. */
+  defaultNick?: boolean;
   picUrl?: string;
   visitorToken?: string;
 }
@@ -112,7 +114,13 @@ async function identifyVisitor(domain: string, identity: Extract<Identity, { kin
   } else {
     id = newVisitorId();
   }
-  return { id, role: "visitor", nick: identity.nick ?? defaultVisitorNick(id), visitorToken: signVisitor(secret, domain, id) };
+  return {
+    id,
+    role: "visitor",
+    nick: identity.nick ?? defaultVisitorNick(id),
+    ...(identity.nick === undefined ? { defaultNick: true } : {}),
+    visitorToken: signVisitor(secret, domain, id),
+  };
 }
 
 function identify(site: Site, identity: Identity, now: number): Promise<Person> {
@@ -139,6 +147,7 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
     id: person.id,
     role: person.role,
     nick: person.nick,
+    keepNick: person.defaultNick,
     picUrl: person.picUrl,
     show: request.show,
     lastSeen: now,
@@ -146,6 +155,7 @@ export async function goOnline(call: Call, request: OnlineRequest, now = Date.no
     ticketHash,
     ...(visitor ? request.whereabouts : {}),
   });
+  if (person.defaultNick && previous?.nick) person.nick = previous.nick;
   const someone = { domain, userId: person.id, role: person.role, nick: person.nick };
   const wasOnline = isOnline(previous, now);
   const before = previous?.show ?? "available";

@@ -74,9 +74,12 @@ export async function welcomeBack(
   now: number,
 ): Promise<void> {
   const vanished = new Set([...(previous?.tickets ?? [])].filter((hash) => hash !== ticketHash));
+  // Tickets still recorded and not invisible: the sweep has not yet told buddies the user left,
+  // so, for them, the user never went and nothing is news.
+  const buddiesSawLeaving = (previous?.tickets?.size ?? 0) === 0 || previous?.show === "invisible";
   await Promise.all([
     forgetTickets(user.domain, user.userId, user.role, vanished),
-    show === "invisible" ? undefined : announce(user, "online", show, previous?.status, now),
+    show === "invisible" || !buddiesSawLeaving ? undefined : announce(user, "online", show, previous?.status, now),
   ]);
 }
 

@@ -41,6 +41,8 @@ export function stateKey(domain: string, id: string, role: Role): Key {
 export type UserUpdate = Pick<UserState, "id" | "role" | "nick" | "lastSeen"> & {
   /** Left out: the user keeps the show they have (a new user starts `available`). */
   show?: Show | undefined;
+  /** `nick` is only a default: a nick the user already has stays. */
+  keepNick?: boolean | undefined;
   picUrl?: string | undefined;
   inboxSeen?: string | undefined;
   url?: string | undefined;
@@ -64,7 +66,8 @@ export async function touchUser(domain: string, user: UserUpdate, store: Db = db
   // Every name goes through a placeholder: several (`url`, `role`, `show`) are DynamoDB reserved words.
   const names: Record<string, string> = { "#role": "role", "#show": "show" };
   const show = user.show === undefined ? "if_not_exists(#show, :show)" : ":show";
-  let update = `SET id = :id, #role = :role, nick = :nick, #show = ${show}, lastSeen = :lastSeen`;
+  const nick = user.keepNick ? "if_not_exists(nick, :nick)" : ":nick";
+  let update = `SET id = :id, #role = :role, nick = ${nick}, #show = ${show}, lastSeen = :lastSeen`;
   for (const name of OPTIONAL_FIELDS) {
     // An agent's picture is the operator's (npm run admin); a sign-in does not replace it.
     if (user[name] === undefined || (name === "picUrl" && user.role === "agent")) continue;

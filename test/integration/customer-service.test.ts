@@ -223,6 +223,18 @@ describe("buddy lists", () => {
     expect(named.session.user.nick).toBe("Dana");
     expect(plain.session.user.nick).toBe(`v${plain.id.slice(4, 10)}`);
   });
+
+  it("keep a visitor's nick on their next page, which sends only the token", async () => {
+    const domain = await createSite("nick", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const first = await visitor(client, { domain, nick: "Dana" });
+
+    const next = await visitor(client, { domain, visitor_token: first.session.user.visitor_token });
+    await next.send("ann", "hello");
+
+    expect(next.session.user.nick).toBe("Dana");
+    expect((await ann.receive(1)).map((message) => message.nick)).toEqual(["Dana"]);
+  });
 });
 
 describe("presence across tabs", () => {
@@ -337,6 +349,19 @@ describe("presence on coming and going", () => {
     expect((await guest.poll()).presences).toEqual([
       { from: "ann", nick: "Ann", type: "show", show: "away", id: expect.any(String) },
     ]);
+  });
+
+  it("tells buddies nothing when a user comes back before the sweep saw them go", async () => {
+    const domain = await createSite("noecho", { agents: agentsNamed("ann") });
+    const ann = await signIn(domain, "ann");
+    const guest = await visitor(client, { domain });
+    await guest.send("ann", "hello");
+    await ann.receive(1);
+
+    await pause(4_500); // past the grace period, and no sweep ran
+    await visitor(client, { domain, visitor_token: guest.session.user.visitor_token });
+
+    expect((await ann.poll()).presences?.filter((presence) => presence.from === guest.id)).toEqual([]);
   });
 
   it("ends every tab of a user who goes offline, so none brings them back", async () => {
