@@ -85,18 +85,38 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
   const start = resumeFrom ?? cursor.cursor;
   let interval = config.pollIntervalMs;
   let readFrom = start;
+  // The first read and the last are strongly consistent; the reads waiting in between only probe.
+  let probing = false;
+  const wait = async () => {
+    readFrom = start;
+    await sleep(Math.max(0, Math.min(interval, deadline - now())));
+    interval = Math.min(interval * 1.5, config.pollIntervalMaxMs);
+  };
   for (;;) {
     const readAt = now();
-    const { events, more } = await readInbox(ticket.domain, ticket.userId, { after: readFrom, limit: READ_LIMIT });
+    const consistent = !probing || readAt >= deadline;
+    const { events, more } = await readInbox(ticket.domain, ticket.userId, { after: readFrom, limit: READ_LIMIT, consistent });
     const { deliver, stopped, yielded } = select(events, ticket.ticketHash, skip, readAt, pollId);
-    if (stopped) return STOPPED;
-    if (yielded) return EMPTY();
     const lastRead = more ? events.at(-1)?.sk : undefined;
-    if (deliver.length === 0 && lastRead !== undefined) {
+    if (deliver.length === 0 && !stopped && !yielded && lastRead !== undefined) {
       // A full page with nothing new (a burst already handed out): read on at once from its end.
       readFrom = lastRead;
       continue;
     }
+    if (!consistent) {
+      // An eventually consistent probe costs half a strong read, and what it misses the next one
+      // finds. Only what a strong read saw is handed out or moves the cursor: when a probe finds
+      // something, the whole range is read again, strongly, at once.
+      if (deliver.length > 0 || stopped || yielded) {
+        probing = false;
+        readFrom = start;
+      } else {
+        await wait();
+      }
+      continue;
+    }
+    if (stopped) return STOPPED;
+    if (yielded) return EMPTY();
     if (deliver.length > 0 || readAt >= deadline) {
       // An idle ticket's place still moves now and then, past what it skips, so that reads stay short.
       if (deliver.length === 0 && inboxTime(cursor.cursor) > readAt - SETTLE_MS - REFRESH_MS) return EMPTY();
@@ -122,8 +142,7 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
       await markSeen(ticket, deliver);
       return packetsOf(deliver);
     }
-    readFrom = start;
-    await sleep(Math.max(0, Math.min(interval, deadline - now())));
-    interval = Math.min(interval * 1.5, config.pollIntervalMaxMs);
+    probing = true;
+    await wait();
   }
 }

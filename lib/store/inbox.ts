@@ -81,9 +81,14 @@ export interface InboxRange {
   upTo?: string;
   limit: number;
   newestFirst?: boolean;
+  /**
+   * `false`: an eventually consistent read, at half the price, that may miss an event written a
+   * moment ago. Only good for asking whether anything is there; anything handed out is read strongly.
+   */
+  consistent?: boolean;
 }
 
-/** Events in a range, strongly consistent so that a just-written event is seen. */
+/** Events in a range, strongly consistent unless asked otherwise, so that a just-written event is seen. */
 export async function readInbox(
   domain: string,
   userId: string,
@@ -102,7 +107,7 @@ export async function readInbox(
           ":after": bounded ? `${range.after}!` : range.after,
           ...(bounded ? { ":upTo": range.upTo } : {}),
         },
-        ConsistentRead: true,
+        ConsistentRead: range.consistent ?? true,
         ScanIndexForward: !range.newestFirst,
         Limit: range.limit,
       }),
