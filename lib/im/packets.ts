@@ -118,8 +118,12 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
     if (stopped) return STOPPED;
     if (yielded) return EMPTY();
     if (deliver.length > 0 || readAt >= deadline) {
-      // An idle ticket's place still moves now and then, past what it skips, so that reads stay short.
-      if (deliver.length === 0 && inboxTime(cursor.cursor) > readAt - SETTLE_MS - REFRESH_MS) return EMPTY();
+      // An idle ticket's place moves now and then past what it skips, so that reads stay short; with
+      // nothing after it to skip, reads are as short as they get and the write would buy nothing.
+      const nothingToSkip = events.length === 0 && cursor.delivered.length === 0;
+      if (deliver.length === 0 && (nothingToSkip || inboxTime(cursor.cursor) > readAt - SETTLE_MS - REFRESH_MS)) {
+        return EMPTY();
+      }
       const next = advance(
         cursor,
         deliver.map((stored) => stored.sk),

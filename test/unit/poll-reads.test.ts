@@ -96,6 +96,18 @@ describe("the long poll's reads", () => {
     expect(strong.map((read) => read.at)).toEqual([START, START + WAIT_MS]);
     // Backing off from 100 ms to 1 s, a 25 s wait reads about 30 times; all but two at half price.
     expect(store.reads.length - strong.length).toBeGreaterThan(20);
+    // Nothing after the cursor to skip: the cursor stays, and the poll writes nothing at its end.
+    expect(store.advanced).toEqual([]);
+  });
+
+  it("moves an idle ticket's cursor past the events it skips, so that later reads stay short", async () => {
+    const other: StoredEvent = { sk: `${timeKey(START - 30_000)}#stop`, event: { kind: "stop", ticketHash: "another tab" } };
+    store.events.push(other);
+    store.replicated.add(other.sk);
+
+    await run();
+
+    expect(store.advanced).toMatchObject([{ cursor: timeKey(START + WAIT_MS - 10_000), delivered: [] }]);
   });
 
   it("read again strongly when a probe finds something, and hand out what only that read sees", async () => {
