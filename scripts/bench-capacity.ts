@@ -301,6 +301,19 @@ async function main(): Promise<void> {
       sendMessage(visitor, { to: alice.id, body: `${body} (two tabs)` }, start + HISTORY_MESSAGES + 1),
     );
 
+    // The widget leaves out `to`: the service routes a visitor's first message and keeps them with
+    // their agent after (lib/im/routing.ts).
+    const newcomerSession = await onlineAs({ kind: "visitor" });
+    const newcomer = await authenticate(callWith({ domain: DEMO_DOMAIN, ticket: newcomerSession.connection.ticket }));
+    const later = start + HISTORY_MESSAGES + 2;
+    const routed = await measure("message (a visitor's first, routed to an agent)", () =>
+      sendMessage(newcomer, { to: undefined, body: `${body} (routed)` }, later),
+    );
+    if (!routed.routed) throw new Error("expected the first message to be routed");
+    await measure("message (a visitor's next, to the agent they have)", () =>
+      sendMessage(newcomer, { to: undefined, body: `${body} (routed again)` }, later + 1),
+    );
+
     console.log(report(kind));
   } finally {
     destroy?.();
