@@ -15,7 +15,7 @@ import type { Show } from "../http/fields.js";
 import { type InboxEvent, readInbox, type StoredEvent } from "../store/inbox.js";
 import { expiresAt, timeKey } from "../store/keys.js";
 import type { LogItem } from "../store/messages.js";
-import { getAgent, recordFailedLogin, type Site } from "../store/sites.js";
+import { getAgent, reserveLoginAttempt, type Site } from "../store/sites.js";
 import { putTicket, type Role } from "../store/tickets.js";
 import { setShow, touchUser } from "../store/users.js";
 import { startingBuddies } from "./buddies.js";
@@ -64,22 +64,14 @@ const MAX_INBOX_READ = 500;
 // Compared against when the username is unknown, so that a wrong name costs as long as a wrong password.
 const decoyHash = hashPassword("decoy");
 
-/** Wrong passwords allowed per agent within the window; then the sign-in waits out the window. */
-const MAX_FAILED_LOGINS = 10;
-const FAILED_LOGIN_WINDOW_MS = 15 * 60_000;
+/** Sign-in attempts allowed per agent within the window without a right password; then the sign-in waits it out. */
+const LOGIN_LIMIT = { max: 10, windowMs: 15 * 60_000 };
 
 async function signInAgent(domain: string, username: string, password: string, now: number): Promise<Person> {
   const agent = await getAgent(domain, username);
-  if (
-    agent?.failedSince !== undefined &&
-    (agent.failedLogins ?? 0) >= MAX_FAILED_LOGINS &&
-    now - agent.failedSince < FAILED_LOGIN_WINDOW_MS
-  ) {
-    // Guessing stops here, before the password is even checked.
-    throw new TooManyRequests();
-  }
+  // Counted before the password is checked: guessing stops at the limit, however many guesses run at once.
+  if (agent && !(await reserveLoginAttempt(domain, agent.id, now, LOGIN_LIMIT))) throw new TooManyRequests();
   const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash));
-  if (agent && !valid) await recordFailedLogin(domain, agent, now, FAILED_LOGIN_WINDOW_MS);
   if (!agent?.passwordHash || !valid) throw new NotAuthorized();
   return { id: agent.id, role: "agent", nick: agent.nick, ...(agent.picUrl ? { picUrl: agent.picUrl } : {}) };
 }

@@ -45,7 +45,7 @@ export interface Agent {
   picUrl?: string;
   /** `scrypt$…` (lib/auth/password.ts); absent for agents who sign in only with a site token. */
   passwordHash?: string;
-  /** Wrong passwords since `failedSince` (lib/im/online.ts locks the sign-in after too many). */
+  /** Sign-in attempts since `failedSince`, cleared by a right one (lib/im/online.ts locks the sign-in after too many). */
   failedLogins?: number;
   failedSince?: number;
 }
@@ -72,26 +72,47 @@ function toAgent(item: Record<string, unknown>): Agent {
   };
 }
 
-/** Counts a wrong password; a new count starts when the last one is older than `windowMs`. */
-export async function recordFailedLogin(
+/**
+ * Counts one sign-in attempt against the agent's limit before its password is checked, so that
+ * parallel guesses cannot all read the count before any of them adds to it. Answers false when
+ * `max` attempts were already made within `windowMs` (or the agent is gone); a right password
+ * clears the count afterwards (touchUser). A new count starts when the last began `windowMs` ago.
+ */
+export async function reserveLoginAttempt(
   domain: string,
-  agent: Agent,
+  agentId: string,
   now: number,
-  windowMs: number,
+  limit: { max: number; windowMs: number },
   store: Db = db(),
-): Promise<void> {
-  const fresh = agent.failedSince === undefined || now - agent.failedSince >= windowMs;
-  await conditionalWrite(() =>
-    store.doc.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.agent(domain, agent.id),
-        UpdateExpression: fresh ? "SET failedLogins = :one, failedSince = :now" : "ADD failedLogins :one",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: fresh ? { ":one": 1, ":now": now } : { ":one": 1 },
-      }),
-    ),
-  );
+): Promise<boolean> {
+  const key = keys.agent(domain, agentId);
+  const windowStart = now - limit.windowMs;
+  const inWindow = () =>
+    conditionalWrite(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: key,
+          UpdateExpression: "ADD failedLogins :one",
+          ConditionExpression: "attribute_exists(pk) AND failedSince > :windowStart AND failedLogins < :max",
+          ExpressionAttributeValues: { ":one": 1, ":windowStart": windowStart, ":max": limit.max },
+        }),
+      ),
+    );
+  const newWindow = () =>
+    conditionalWrite(() =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: key,
+          UpdateExpression: "SET failedLogins = :one, failedSince = :now",
+          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(failedSince) OR failedSince <= :windowStart)",
+          ExpressionAttributeValues: { ":one": 1, ":now": now, ":windowStart": windowStart },
+        }),
+      ),
+    );
+  // A refused new window may mean a racing attempt has just opened one: count in it then.
+  return (await inWindow()) || (await newWindow()) || (await inWindow());
 }
 
 export async function getSite(domain: string, store: Db = db()): Promise<Site | undefined> {

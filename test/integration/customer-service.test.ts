@@ -562,6 +562,18 @@ describe("password guessing", () => {
     expect(locked.body).toEqual({ success: false, error_msg: "Too Many Requests" });
   });
 
+  it("checks no more than 10 passwords of an agent even when 30 guesses arrive at once", async () => {
+    const domain = await createSite("guess3", { agents: agentsNamed("ann") });
+
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.call("online", { domain, username: "ann", password: `guess-${i}` })),
+    );
+
+    const statuses = replies.map((reply) => reply.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+  });
+
   it("starts the count over after a right password", async () => {
     const domain = await createSite("guess2", { agents: agentsNamed("ann") });
     for (let i = 0; i < 9; i++) await client.call("online", { domain, username: "ann", password: `guess-${i}` });
