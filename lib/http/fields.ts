@@ -165,14 +165,19 @@ export function peerId(params: Params): string {
   return requiredId(params, "id");
 }
 
+const SINCE_LEEWAY_MS = 10_000;
+
 /**
  * Where a client resumes the long poll: the `id` of the last packet it saw, or a time in ms
  * (everything after that millisecond). Both become an inbox sort key to read after.
  */
-export function optionalSince(params: Params): string | undefined {
+export function optionalSince(params: Params, now = Date.now()): string | undefined {
   const raw = optionalText(params, "since", 40);
   if (raw === undefined) return undefined;
-  if (/^\d{13}#[A-Za-z0-9_-]{1,16}$/.test(raw)) return raw;
-  if (/^\d{1,13}$/.test(raw)) return `${raw.padStart(13, "0")}~`;
-  throw new BadRequest("since must be a packet id or a time in milliseconds");
+  const time = /^\d{13}#[A-Za-z0-9_-]{1,16}$/.test(raw) ? raw.slice(0, 13) : /^\d{1,13}$/.test(raw) ? raw : undefined;
+  if (time === undefined) throw new BadRequest("since must be a packet id or a time in milliseconds");
+  // Packet ids are stamped by the service's clocks: one from the future would skip, unseen, every
+  // packet up to it. A few seconds' leeway covers clocks of different hosts.
+  if (Number(time) > now + SINCE_LEEWAY_MS) throw new BadRequest("since must not be in the future");
+  return time === raw ? `${raw.padStart(13, "0")}~` : raw;
 }

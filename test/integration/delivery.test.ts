@@ -81,6 +81,15 @@ describe("the long poll's cursor", () => {
     expect(reply.body).toEqual({ success: false, error_msg: "since must be a packet id or a time in milliseconds" });
   });
 
+  it("refuses a `since` from the future rather than skip what arrives until then", async () => {
+    const guest = await visitor(client);
+
+    const reply = await client.call("packets", { ticket: guest.ticket, since: "4000000000000" }, "query");
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({ success: false, error_msg: "since must not be in the future" });
+  });
+
   it("hands a typing notice to the buddy and never stores it in history", async () => {
     const alice = await agent(client, "alice");
     const guest = await visitor(client);

@@ -7,6 +7,7 @@ import {
   optionalInteger,
   optionalLine,
   optionalShow,
+  optionalSince,
   optionalText,
   type Params,
   peerId,
@@ -294,5 +295,28 @@ describe("peerId", () => {
     { what: "ids with '#'", params: { ids: "a#b" }, error: "ids must be printable ASCII without spaces, '#' or ','" },
   ])("refuses $what", ({ params, error }) => {
     expect(badRequestOf(() => peerId(params))).toBe(error);
+  });
+});
+
+describe("optionalSince", () => {
+  const now = 1_800_000_000_000;
+
+  it("reads a packet id as it is, and a time as everything after that millisecond", () => {
+    expect(optionalSince({ since: "1799999999000#abc_-1" }, now)).toBe("1799999999000#abc_-1");
+    expect(optionalSince({ since: "1799999999000" }, now)).toBe("1799999999000~");
+    expect(optionalSince({ since: "0" }, now)).toBe("0000000000000~");
+    expect(optionalSince({}, now)).toBeUndefined();
+  });
+
+  it("refuses a since from the future, which would skip every packet up to it", () => {
+    expect(() => optionalSince({ since: "4000000000000" }, now)).toThrow(new BadRequest("since must not be in the future"));
+    expect(() => optionalSince({ since: `${now + 60_000}#abc` }, now)).toThrow(BadRequest);
+    // A few seconds ahead is another host's clock, not a mistake.
+    expect(optionalSince({ since: String(now + 5_000) }, now)).toBe(`${now + 5_000}~`);
+  });
+
+  it("refuses anything else", () => {
+    expect(() => optionalSince({ since: "yesterday" }, now)).toThrow(BadRequest);
+    expect(() => optionalSince({ since: "12345678901234" }, now)).toThrow(BadRequest);
   });
 });
