@@ -99,7 +99,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const { createDb } = await import("../../lib/store/client.js");
     const base = `http://localhost:${options.port}`;
     // The demo shop's origin is the one a site registers; the API's own are for trying calls by hand.
-    const demoOrigins = options.demoPort === undefined ? [] : [`http://localhost:${options.demoPort}`];
+    const demoOrigins =
+      options.demoPort === undefined ? [] : [`http://localhost:${options.demoPort}`, `http://127.0.0.1:${options.demoPort}`];
     await seedDemo(createDb({ table: TABLE_NAME, endpoint: database.endpoint, region: "us-east-1" }), [
       base,
       `http://127.0.0.1:${options.port}`,
