@@ -47,10 +47,21 @@ export function optionalText(params: Params, name: string, max: number): string 
   return value;
 }
 
-/** Text shown on one line (a nick, a status): no tab or line break either. */
+/** Embeddings, overrides and isolates: in a name they reverse or hide what follows it on the screen. */
+const DIRECTION_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+/** What shows nothing: white space and format characters (zero-width spaces, joiners). */
+const INVISIBLE = /[\s\p{Cf}]/gu;
+
+/**
+ * Text shown on one line as a name or a status: no tab or line break, no direction controls, and
+ * something visible (a nick made of zero-width characters would show the agent nobody).
+ */
 export function optionalLine(params: Params, name: string, max: number): string | undefined {
   const value = optionalText(params, name, max);
-  if (value !== undefined && /[\t\n\r]/.test(value)) throw new BadRequest(`${name} must be one line`);
+  if (value === undefined) return undefined;
+  if (/[\t\n\r]/.test(value)) throw new BadRequest(`${name} must be one line`);
+  if (DIRECTION_CONTROL.test(value)) throw new BadRequest(`${name} must not contain text direction controls`);
+  if (value.replace(INVISIBLE, "") === "") throw new BadRequest(`${name} must not be blank`);
   return value;
 }
 

@@ -234,6 +234,13 @@ describe("text that is not what it claims to be", () => {
       400,
       "nick must not contain control characters",
     );
+    await expectError("online", { domain: "localhost", nick: "\u200b\u200b" }, 400, "nick must not be blank");
+    await expectError(
+      "online",
+      { domain: "localhost", nick: "\u202e\u200b" },
+      400,
+      "nick must not contain text direction controls",
+    );
     const tea = await visitor(client, { nick: "🍵".repeat(64) });
     expect(tea.session.user.nick).toBe("🍵".repeat(64));
     expect(await storedMessages("alice", guest.id)).toHaveLength(0);

@@ -51,6 +51,19 @@ describe("text that must be Unicode, and one line", () => {
     expect(badRequestOf(() => requiredLine({}, "nick", 64))).toBe("nick is required");
     expect(badRequestOf(() => requiredLine({ nick: "  " }, "nick", 64))).toBe("nick must not be blank");
   });
+
+  it("refuses a name that shows nothing, or that turns the text after it around", () => {
+    expect(badRequestOf(() => optionalLine({ nick: "\u200b\u200d " }, "nick", 64))).toBe("nick must not be blank");
+    expect(badRequestOf(() => optionalLine({ nick: "Ann\u202Egro" }, "nick", 64))).toBe(
+      "nick must not contain text direction controls",
+    );
+    expect(badRequestOf(() => optionalLine({ status: "\u2067away" }, "status", 64))).toBe(
+      "status must not contain text direction controls",
+    );
+    // Right-to-left scripts and emoji sequences (joined by U+200D) are names like any other.
+    expect(optionalLine({ nick: "\u05e9\u05e8\u05d4" }, "nick", 64)).toBe("\u05e9\u05e8\u05d4");
+    expect(optionalLine({ nick: "\u{1F469}\u200D\u{1F4BB} Ada" }, "nick", 64)).toBe("\u{1F469}\u200D\u{1F4BB} Ada");
+  });
 });
 
 describe("requiredText and optionalText", () => {
