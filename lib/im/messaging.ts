@@ -7,6 +7,7 @@ import { BadRequest, Forbidden, NotFound } from "../http/errors.js";
 import type { StatusPacket } from "../store/inbox.js";
 import { type LogItem, putMessage } from "../store/messages.js";
 import { recordMessage } from "../store/peers.js";
+import { markLeaveNotice } from "../store/routing.js";
 import type { TicketRecord } from "../store/tickets.js";
 import { getUserState } from "../store/users.js";
 import { deliver } from "./deliver.js";
@@ -60,7 +61,10 @@ export async function sendMessage(ticket: TicketRecord, outgoing: Outgoing, now 
     const route = await routeVisitor(ticket, now);
     to = route.agent;
     routed = true;
-    if (route.assigned && !route.available) await leaveMessageNotice(ticket, now + 1);
+    // Once each time the visitor's agent is away, not at every message meanwhile.
+    if (!route.available && (await markLeaveNotice(ticket.domain, ticket.userId, route.agentLastSeen))) {
+      await leaveMessageNotice(ticket, now + 1);
+    }
   } else {
     await checkPeer(ticket, to);
   }

@@ -21,8 +21,10 @@ import { isAvailable, isOnline } from "./presence.js";
 
 export interface Route {
   agent: string;
-  /** False when no agent was available and the message waits for the agent's next `online`. */
+  /** False when the agent is not online: the message waits for the agent's next `online`. */
   available: boolean;
+  /** When the agent was last seen (0: never): names the time they are away, for the visitor's notice. */
+  agentLastSeen: number;
   /** True when this call assigned the agent. */
   assigned: boolean;
 }
@@ -77,8 +79,9 @@ export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Prom
     const agents = await agentStates(domain);
     const agent = agents.find((candidate) => candidate.id === current.agent);
     // The visitor stays with their agent while that agent is online, or while nobody else is available.
-    if (agent && (isOnline(agent, now) || !agents.some((other) => isAvailable(other, now)))) {
-      return { agent: agent.id, available: true, assigned: false };
+    const online = isOnline(agent, now);
+    if (agent && (online || !agents.some((other) => isAvailable(other, now)))) {
+      return { agent: agent.id, available: online, agentLastSeen: agent.lastSeen ?? 0, assigned: false };
     }
     // The agent went offline with a colleague available, or the operator removed them: that
     // conversation is over, and the visitor is routed anew rather than left writing to nobody.
@@ -96,12 +99,13 @@ export async function routeVisitor(ticket: TicketRecord, now = Date.now()): Prom
     }
     if (await setVisitorAgent(domain, userId, chosen.id)) {
       await putOpenConversation(domain, { visitor: userId, agent: chosen.id, since: now });
-      return { agent: chosen.id, available: available.length > 0, assigned: true };
+      return { agent: chosen.id, available: available.length > 0, agentLastSeen: chosen.lastSeen ?? 0, assigned: true };
     }
     // Another first message of the same visitor won the race: keep its agent, give this one back.
     await releaseAgent(domain, chosen.id);
     const winner = (await getUserState(domain, userId, ticket.role))?.agent;
-    if (winner) return { agent: winner, available: true, assigned: false };
+    // The racing call that assigned them tells the visitor if that agent is away.
+    if (winner) return { agent: winner, available: true, agentLastSeen: 0, assigned: false };
   }
   throw new TooManyRequests();
 }

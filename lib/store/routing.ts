@@ -62,6 +62,24 @@ export function setVisitorAgent(domain: string, visitorId: string, agentId: stri
   );
 }
 
+/**
+ * Records that the visitor was told their agent is away, once for each time the agent left (the
+ * agent's last-seen time names it): true when this call is the one that should tell them.
+ */
+export function markLeaveNotice(domain: string, visitorId: string, agentLastSeen: number, store: Db = db()): Promise<boolean> {
+  return conditionalWrite(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.userState(domain, visitorId),
+        UpdateExpression: "SET leaveNoticeFor = :seen",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(leaveNoticeFor) OR leaveNoticeFor <> :seen)",
+        ExpressionAttributeValues: { ":seen": agentLastSeen },
+      }),
+    ),
+  );
+}
+
 export function clearVisitorAgent(domain: string, visitorId: string, agentId: string, store: Db = db()): Promise<boolean> {
   return conditionalWrite(() =>
     store.doc.send(

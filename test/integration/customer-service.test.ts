@@ -114,7 +114,7 @@ describe("routing a visitor's first message", () => {
     expect((await ben.receive(1)).map((message) => message.body)).toEqual(["hello?"]);
   });
 
-  it("keeps a visitor with their offline agent while nobody else is available, telling them once", async () => {
+  it("keeps a visitor with their offline agent while nobody else is available, and gives them the site's text once", async () => {
     const domain = await createSite("stay", { agents: agentsNamed("ann", "ben"), leaveMessage: "Leave us a note!" });
     const ann = await signIn(domain, "ann");
     const guest = await visitor(client, { domain });
@@ -122,10 +122,17 @@ describe("routing a visitor's first message", () => {
     await client.ok("offline", { ticket: ann.ticket });
 
     const answers = [await guest.ask("anyone?"), await guest.ask("hello?")];
-    const packets = await guest.poll();
+    const told = await guest.receive(1);
 
     expect(answers.map((answer) => answer.to)).toEqual(["ann", "ann"]);
-    expect(packets.messages?.filter((message) => message.from === domain)).toEqual([]);
+    expect(told.map((message) => [message.from, message.body])).toEqual([[domain, "Leave us a note!"]]);
+    expect((await guest.poll()).messages?.filter((message) => message.from === domain)).toEqual([]);
+
+    // ann comes back and leaves again: that is a new absence, told again.
+    const back = await signIn(domain, "ann");
+    await client.ok("offline", { ticket: back.ticket });
+    await guest.ask("still there?");
+    expect((await guest.receive(1)).map((message) => message.body)).toEqual(["Leave us a note!"]);
   });
 });
 
