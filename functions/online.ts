@@ -1,4 +1,5 @@
 import { endpoint } from "../lib/http/endpoint.js";
+import { BadRequest } from "../lib/http/errors.js";
 import {
   idList,
   LIMITS,
@@ -13,8 +14,15 @@ import {
 } from "../lib/http/fields.js";
 import { goOnline, type Identity } from "../lib/im/online.js";
 
+const given = (params: Params, name: string) => params[name] !== undefined && params[name] !== "";
+
 function identityOf(params: Params): Identity {
-  if (params.username !== undefined && params.username !== "") {
+  // Two ways of signing in at once, or half of one, is a mistake to name rather than guess around.
+  if (given(params, "username") && given(params, "token")) {
+    throw new BadRequest("give either username and password or token, not both");
+  }
+  if (given(params, "password") && !given(params, "username")) throw new BadRequest("username is required");
+  if (given(params, "username")) {
     return { kind: "agent", username: requiredId(params, "username"), password: requiredText(params, "password", 256) };
   }
   const token = optionalText(params, "token", 4096);

@@ -108,6 +108,16 @@ describe("bad input gets a clear error and stores nothing", () => {
     await expectError("online", { domain: "not a host" }, 400, "domain must be a host name such as example.com");
   });
 
+  it("names a sign-in that is half there, or two at once, instead of guessing which was meant", async () => {
+    await expectError("online", { domain: "localhost", password: "alice-demo" }, 400, "username is required");
+    await expectError(
+      "online",
+      { domain: "localhost", username: "alice", password: "alice-demo", token: "a.b.c" },
+      400,
+      "give either username and password or token, not both",
+    );
+  });
+
   it("answers Not Authorized for a forged or foreign visitor token", async () => {
     const guest = await visitor(client);
     const token = String(guest.session.user.visitor_token);
