@@ -80,9 +80,13 @@ function bodyText(event: APIGatewayProxyEventV2): string {
 }
 
 function fromBody(event: APIGatewayProxyEventV2): Record<string, string> {
+  const encoding = (header(event, "content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && (event.body ?? "") !== "") throw new BadRequest("request body must not be compressed");
   const text = bodyText(event);
   if (text.trim() === "") return {};
   const type = (header(event, "content-type") ?? "").toLowerCase();
+  // Read as anything else, its parameters would be missed, and the answer would name the wrong fault.
+  if (type.startsWith("multipart/")) throw new BadRequest("request body must be form-urlencoded or JSON");
   if (type.includes("json") || (!type.includes("form") && /^\s*\{/.test(text))) return fromJson(text);
   return fromSearch(text);
 }

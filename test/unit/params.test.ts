@@ -95,6 +95,26 @@ describe("readParams", () => {
     expect(params).toEqual({ to: "alice", body: "a=b&c" });
   });
 
+  it("refuses a multipart or compressed body rather than read no parameters from it", () => {
+    const multipart = createEvent({
+      body: '--x\r\nContent-Disposition: form-data; name="to"\r\n\r\nalice\r\n--x--',
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
+    const gzipped = createEvent({
+      body: Buffer.from([0x1f, 0x8b, 0x08, 0x00]).toString("base64"),
+      isBase64Encoded: true,
+      headers: { ...FORM, "content-encoding": "gzip" },
+    });
+
+    expect(thrownBy(() => readParams(multipart))).toEqual(new BadRequest("request body must be form-urlencoded or JSON"));
+    expect(thrownBy(() => readParams(gzipped))).toEqual(new BadRequest("request body must not be compressed"));
+    // A client that names the identity encoding, or sends no body, is fine.
+    expect(readParams(createEvent({ body: "to=alice", headers: { ...FORM, "content-encoding": "identity" } }))).toEqual({
+      to: "alice",
+    });
+    expect(readParams(createEvent({ body: "", headers: { "content-encoding": "gzip" } }))).toEqual({});
+  });
+
   it("reads a form body that starts with '{' as a form when the content type says so", () => {
     // Prepare
     const event = createEvent({ body: "{x=1&to=alice", headers: FORM });
