@@ -120,7 +120,7 @@ export async function poll(ticket: TicketRecord, options: PollOptions): Promise<
     if (deliver.length > 0 || readAt >= deadline) {
       // An idle ticket's place moves now and then past what it skips, so that reads stay short; with
       // nothing after it to skip, reads are as short as they get and the write would buy nothing.
-      const nothingToSkip = events.length === 0 && cursor.delivered.length === 0;
+      const nothingToSkip = readFrom === start && events.length === 0 && cursor.delivered.length === 0;
       if (deliver.length === 0 && (nothingToSkip || inboxTime(cursor.cursor) > readAt - SETTLE_MS - REFRESH_MS)) {
         return EMPTY();
       }
